@@ -1,0 +1,23 @@
+import type { LessonRef } from '../lessons/schema.js';
+
+export type ReplyKind = 'answer' | 'clarify' | 'out_of_scope' | 'safety';
+
+export interface Choice {
+  /** What the button says. */
+  label: string;
+  /** What is sent as the next message when it is tapped. */
+  message: string;
+}
+
+/** Every reply of the assistant, over HTTP, WebSocket and the CLI alike. */
+export interface ChatReply {
+  kind: ReplyKind;
+  /** Plain Vietnamese text; steps as numbered lines. Never contains a secret the citizen typed. */
+  answer: string;
+  /** Cited lessons, most relevant first. */
+  lessons: LessonRef[];
+  /** The lesson to learn next. */
+  next?: { id: string; title: string };
+  /** For clarify: what the citizen can tap. */
+  choices?: Choice[];
+}

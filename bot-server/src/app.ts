@@ -1,0 +1,68 @@
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { chatPlugin, websocketOptions } from './chat/plugin.js';
+import { describeMessageProblem } from './chat/schema.js';
+import type { AppContext } from './context.js';
+import { healthPlugin } from './health/plugin.js';
+import { lessonsPlugin } from './lessons/plugin.js';
+import { webPlugin } from './web/plugin.js';
+
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Every error a citizen can see, in Vietnamese, with a stable code for the mini app. */
+function vietnameseError(error: FastifyError, body: unknown): { status: number; error: string; code: string } {
+  if (error.validation) {
+    const message = (body as { message?: unknown } | undefined)?.message;
+    const onMessage = error.validation.some((v) => v.instancePath === '/message' || /message/.test(String(v.params?.missingProperty ?? '')));
+    return { status: 400, error: onMessage ? describeMessageProblem(message) : 'Yêu cầu không hợp lệ.', code: 'BAD_REQUEST' };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, error: 'Dữ liệu gửi lên không đúng định dạng.', code: 'BAD_JSON' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, error: 'Dữ liệu gửi lên quá lớn.', code: 'TOO_LARGE' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, error: 'Chỉ nhận dữ liệu dạng JSON.', code: 'UNSUPPORTED_MEDIA_TYPE' };
+  }
+  if (error.statusCode === 429) {
+    return { status: 429, error: 'Bác gửi nhanh quá, bác chờ một chút rồi hỏi lại nhé.', code: 'RATE_LIMITED' };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return { status: error.statusCode, error: 'Yêu cầu không hợp lệ.', code: 'BAD_REQUEST' };
+  }
+  return { status: 500, error: 'Có lỗi, bác thử lại sau ít phút.', code: 'INTERNAL' };
+}
+
+/** Builds the app without listening, so tests use inject() or their own port. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: ctx.config.logLevel },
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Citizens' messages may hold personal data: never log request bodies or query strings.
+    disableRequestLogging: true,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const e = vietnameseError(error, request.body);
+    if (e.status >= 500) request.log.error({ err: error, url: request.routeOptions.url }, 'request failed');
+    reply.code(e.status).send({ error: e.error, code: e.code });
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send({ error: 'Không tìm thấy trang này.', code: 'NOT_FOUND' });
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+
+  await app.register(rateLimit, { max: ctx.config.rateLimitPerMinute, timeWindow: '1 minute' });
+  await app.register(websocket, websocketOptions);
+  await app.register(healthPlugin, { db: ctx.db, catalog: ctx.catalog });
+  await app.register(lessonsPlugin, { catalog: ctx.catalog });
+  await app.register(chatPlugin, { assistant: ctx.assistant });
+  await app.register(webPlugin, { miniAppDir: ctx.config.miniAppDir });
+  app.addHook('onClose', async () => ctx.close());
+  return app;
+}

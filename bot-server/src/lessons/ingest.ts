@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import pgvector from 'pgvector';
+import type { Db } from '../db/index.js';
+import { embedText, HASH_EMBEDDING_SPACE } from '../embedding/hashing.js';
+import { CHUNKER_VERSION, chunkLesson } from './chunk.js';
+import type { Lesson } from './schema.js';
+
+export interface IngestProgress {
+  done: number;
+  total: number;
+  lessonId: string;
+  action: 'indexed' | 'unchanged';
+}
+
+export interface IngestReport {
+  indexed: string[];
+  removed: string[];
+  unchanged: number;
+  chunks: number;
+  embedded: number;
+  ms: number;
+}
+
+export interface Embedder {
+  space: string;
+  embed(texts: string[]): Promise<number[][]>;
+}
+
+/** The offline default; an OpenAI-compatible embedder can take its place (see the LLM issue). */
+export const hashEmbedder: Embedder = {
+  space: HASH_EMBEDDING_SPACE,
+  embed: async (texts) => texts.map((t) => embedText(t)),
+};
+
+/** What decides whether a lesson must be re-indexed: its bytes and the chunker that cut it. */
+function indexHash(lesson: Lesson): string {
+  return createHash('sha256').update(`${CHUNKER_VERSION}:${lesson.hash}`).digest('hex');
+}
+
+/**
+ * Brings the index in line with the lessons: only lessons whose content hash changed are re-chunked and
+ * re-embedded, each in its own transaction (a crash loses at most the lesson in progress, which is redone
+ * next time); lessons that disappeared are removed; chunks missing a vector in the embedder's space get one.
+ */
+export async function ingestLessons(
+  db: Db,
+  lessons: Lesson[],
+  opts: { embedder?: Embedder; onProgress?: (p: IngestProgress) => void } = {},
+): Promise<IngestReport> {
+  const started = performance.now();
+  const embedder = opts.embedder ?? hashEmbedder;
+  const known = new Map(
+    (await db.query<{ id: string; content_hash: string }>('SELECT id, content_hash FROM lessons')).map((r) => [
+      r.id,
+      r.content_hash,
+    ]),
+  );
+  const report: IngestReport = { indexed: [], removed: [], unchanged: 0, chunks: 0, embedded: 0, ms: 0 };
+
+  for (const [i, lesson] of lessons.entries()) {
+    const hash = indexHash(lesson);
+    if (known.get(lesson.id) === hash) {
+      report.unchanged++;
+      opts.onProgress?.({ done: i + 1, total: lessons.length, lessonId: lesson.id, action: 'unchanged' });
+      continue;
+    }
+    const chunks = chunkLesson(lesson);
+    const vectors = await embedder.embed(chunks.map((c) => c.body));
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO lessons (id, topic, level, title, content_hash, lesson)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET topic = $2, level = $3, title = $4, content_hash = $5, lesson = $6,
+           indexed_at = now()`,
+        [lesson.id, lesson.topic, lesson.level, lesson.title, hash, JSON.stringify(lesson)],
+      );
+      await tx.query('DELETE FROM lesson_chunks WHERE lesson_id = $1', [lesson.id]);
+      for (const [j, chunk] of chunks.entries()) {
+        const [row] = await tx.query<{ id: number }>(
+          'INSERT INTO lesson_chunks (lesson_id, ord, kind, body) VALUES ($1, $2, $3, $4) RETURNING id',
+          [chunk.lessonId, chunk.ord, chunk.kind, chunk.body],
+        );
+        await tx.query('INSERT INTO chunk_embeddings (chunk_id, space, embedding) VALUES ($1, $2, $3::vector)', [
+          row!.id,
+          embedder.space,
+          pgvector.toSql(vectors[j]!),
+        ]);
+      }
+    });
+    report.indexed.push(lesson.id);
+    report.chunks += chunks.length;
+    report.embedded += chunks.length;
+    opts.onProgress?.({ done: i + 1, total: lessons.length, lessonId: lesson.id, action: 'indexed' });
+  }
+
+  const current = new Set(lessons.map((l) => l.id));
+  report.removed = [...known.keys()].filter((id) => !current.has(id));
+  if (report.removed.length > 0) await db.query('DELETE FROM lessons WHERE id = ANY($1::text[])', [report.removed]);
+
+  // Chunks indexed under another embedding space (the embedder changed) get a vector in this one.
+  const missing = await db.query<{ id: number; body: string }>(
+    `SELECT c.id, c.body FROM lesson_chunks c
+     WHERE NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.space = $1)`,
+    [embedder.space],
+  );
+  if (missing.length > 0) {
+    const vectors = await embedder.embed(missing.map((m) => m.body));
+    await db.transaction(async (tx) => {
+      for (const [j, m] of missing.entries()) {
+        await tx.query('INSERT INTO chunk_embeddings (chunk_id, space, embedding) VALUES ($1, $2, $3::vector)', [
+          m.id,
+          embedder.space,
+          pgvector.toSql(vectors[j]!),
+        ]);
+      }
+    });
+    report.embedded += missing.length;
+  }
+  report.ms = performance.now() - started;
+  return report;
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type Lesson, LessonSchema } from './schema.js';
+
+export interface LessonProblem {
+  file: string;
+  field: string;
+  reason: string;
+}
+
+export class LessonValidationError extends Error {
+  constructor(readonly problems: LessonProblem[]) {
+    super(
+      `${problems.length} problem(s) in the lessons:\n` +
+        problems.map((p) => `  ${p.file}: ${p.field}: ${p.reason}`).join('\n'),
+    );
+    this.name = 'LessonValidationError';
+  }
+}
+
+/** Lesson files are knowledge/<topic>/<id>.md; files at the top (README.md, PLAN.md) are documentation. */
+export function listLessonFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    for (const f of readdirSync(join(dir, entry.name), { withFileTypes: true })) {
+      if (f.isFile() && f.name.endsWith('.md')) files.push(join(dir, entry.name, f.name));
+    }
+  }
+  return files.sort();
+}
+
+const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+
+/** Parses and validates one lesson file; problems are collected, not thrown. */
+export function parseLessonFile(path: string, raw: string, root: string, problems: LessonProblem[]): Lesson | undefined {
+  const file = relative(root, path);
+  const m = FRONT_MATTER.exec(raw);
+  if (!m) {
+    problems.push({ file, field: '(front matter)', reason: 'the file must start with YAML front matter between --- lines' });
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(m[1]!);
+  } catch (err) {
+    problems.push({ file, field: '(front matter)', reason: `invalid YAML: ${(err as Error).message.split('\n')[0]}` });
+    return undefined;
+  }
+  const parsed = LessonSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ file, field: issue.path.join('.') || '(front matter)', reason: issue.message });
+    }
+    return undefined;
+  }
+  const lesson = parsed.data;
+  const expectedName = `${lesson.id}.md`;
+  if (!path.endsWith(`/${expectedName}`)) {
+    problems.push({ file, field: 'id', reason: `id "${lesson.id}" must match the file name (${expectedName})` });
+  }
+  const folder = file.split('/').at(-2);
+  if (folder !== lesson.topic) {
+    problems.push({ file, field: 'topic', reason: `topic "${lesson.topic}" must match its folder "${folder}"` });
+  }
+  const hash = createHash('sha256').update(raw).digest('hex');
+  return { ...lesson, body: m[2]!.trim(), file, hash };
+}
+
+/** Checks what no single file can: unique ids, existing prerequisites, no prerequisite cycle. */
+export function checkLessonGraph(lessons: Lesson[], problems: LessonProblem[]): void {
+  const byId = new Map<string, Lesson>();
+  for (const l of lessons) {
+    const first = byId.get(l.id);
+    if (first) problems.push({ file: l.file, field: 'id', reason: `duplicate id "${l.id}" (also in ${first.file})` });
+    else byId.set(l.id, l);
+  }
+  for (const l of lessons) {
+    for (const p of l.prerequisites) {
+      if (p === l.id) problems.push({ file: l.file, field: 'prerequisites', reason: 'a lesson cannot require itself' });
+      else if (!byId.has(p)) problems.push({ file: l.file, field: 'prerequisites', reason: `missing prerequisite "${p}"` });
+    }
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const reported = new Set<string>();
+  const visit = (id: string, path: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(id)), id];
+      const key = [...cycle].sort().join(',');
+      if (!reported.has(key)) {
+        reported.add(key);
+        problems.push({ file: byId.get(id)!.file, field: 'prerequisites', reason: `prerequisite cycle: ${cycle.join(' -> ')}` });
+      }
+      return;
+    }
+    state.set(id, 'visiting');
+    for (const p of byId.get(id)?.prerequisites ?? []) if (byId.has(p) && p !== id) visit(p, [...path, id]);
+    state.set(id, 'done');
+  };
+  for (const id of byId.keys()) visit(id, []);
+}
+
+/** Loads every lesson under dir, or throws LessonValidationError naming each file, field and reason. */
+export function loadLessons(dir: string): Lesson[] {
+  const problems: LessonProblem[] = [];
+  const lessons: Lesson[] = [];
+  for (const path of listLessonFiles(dir)) {
+    const lesson = parseLessonFile(path, readFileSync(path, 'utf8'), dir, problems);
+    if (lesson) lessons.push(lesson);
+  }
+  checkLessonGraph(lessons, problems);
+  if (problems.length > 0) throw new LessonValidationError(problems);
+  return lessons;
+}

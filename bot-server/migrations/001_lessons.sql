@@ -32,7 +32,16 @@ CREATE TABLE lesson_chunks (
 );
 CREATE INDEX lesson_chunks_tsv ON lesson_chunks USING gin (tsv);
 CREATE INDEX lesson_chunks_tsv_exact ON lesson_chunks USING gin (tsv_exact);
-CREATE INDEX lesson_chunks_trgm ON lesson_chunks USING gin (folded gin_trgm_ops);
+
+-- Short phrases people use for a lesson (its title and keywords, which include spoken forms and misspellings).
+-- Trigram similarity runs over these rather than whole chunks: "is this phrase in the question, typos allowed"
+-- is the question trigrams answer well, and short strings keep it cheap.
+CREATE TABLE lesson_phrases (
+  lesson_id text NOT NULL REFERENCES lessons (id) ON DELETE CASCADE,
+  phrase    text NOT NULL,
+  folded    text GENERATED ALWAYS AS (vi_fold(phrase)) STORED,
+  PRIMARY KEY (lesson_id, phrase)
+);
 
 -- One row per chunk and embedding space ("provider:model:dim"), so a new space can be filled while the old
 -- one keeps answering, and vectors of different spaces are never compared.

@@ -98,7 +98,7 @@ export class Assistant {
   }
 
   private async rank(text: string, topic: string | undefined, trace: ReplyTrace): Promise<LessonHit[]> {
-    const q = prepareQuery(text, this.catalog.vocabulary);
+    const q = prepareQuery(text, this.catalog.typos);
     trace.terms = q.terms;
     if (q.terms.length === 0 && q.exactTsquery === '' && !topic) return [];
     const hits = await searchChunks(this.db, q, { space: this.space, topic });

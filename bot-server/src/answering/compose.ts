@@ -55,10 +55,16 @@ export function composeAnswer(lesson: Lesson, terms: string[]): string {
  * The warning comes first, in plain words; the facts behind each one are in the cited safety lessons
  * (../../knowledge/an-toan/) and ../shared/research/lesson-facts.md.
  */
-const WARNINGS: Record<ScamSituation | 'secret_shared', string> = {
+const WARNINGS: Record<ScamSituation, string> = {
   secret_shared:
     'CẢNH BÁO: Bác đừng gửi mã OTP, mật khẩu, số thẻ hay số căn cước cho bất kỳ ai, kể cả cho trợ lý này. ' +
-    'Cháu đã không lưu lại thông tin đó. Nếu bác lỡ đưa cho người khác, hãy gọi ngay tổng đài chính thức của ngân hàng để khóa tài khoản.',
+    'Cháu đã không lưu lại thông tin đó. Nếu bác lỡ đưa cho người khác, hãy đổi mật khẩu ngay và gọi tổng đài chính thức của ngân hàng để khóa tài khoản.',
+  compromised:
+    'CẢNH BÁO: Nếu bác đã nhập mật khẩu hay mã OTP vào đường link lạ hoặc đọc cho người khác, hãy làm ngay: gọi tổng đài chính thức ' +
+    'của ngân hàng để khóa tài khoản, rồi đổi mật khẩu. Không bấm thêm vào đường link đó.',
+  relative_money:
+    'CẢNH BÁO LỪA ĐẢO: Tài khoản Facebook, Zalo của người quen có thể đã bị kẻ gian chiếm để nhắn vay tiền. ' +
+    'Bác gọi điện trực tiếp vào số quen thuộc của người đó để hỏi lại trước khi chuyển, nhất là khi họ bảo chuyển vào tài khoản người khác.',
   asked_for_secret:
     'CẢNH BÁO LỪA ĐẢO: Không ai được bắt bác đọc hay gửi mã OTP, mã xác thực, mật khẩu — kể cả người xưng là công an, ' +
     'ngân hàng hay nhân viên hoàn tiền. Bác không đọc mã, không làm theo, cúp máy ngay.',
@@ -79,7 +85,7 @@ const WARNINGS: Record<ScamSituation | 'secret_shared', string> = {
     'Bác không chuyển tiền, cúp máy, hỏi lại người thân.',
 };
 
-export function composeSafety(situation: ScamSituation | 'secret_shared', lesson: Lesson | undefined): string {
+export function composeSafety(situation: ScamSituation, lesson: Lesson | undefined): string {
   const parts = [WARNINGS[situation]];
   if (lesson) {
     parts.push(`Bác xem bài «${lesson.title}»:`, numbered(lesson.steps.slice(0, 4)));

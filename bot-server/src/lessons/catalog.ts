@@ -1,3 +1,4 @@
+import { TypoCorrector } from '../retrieval/typos.js';
 import { foldedSyllables } from '../text/tokens.js';
 import { type Lesson, type Topic, TOPICS } from './schema.js';
 
@@ -9,6 +10,7 @@ export class LessonCatalog {
   readonly byId: Map<string, Lesson>;
   /** Folded syllable -> number of lessons using it; the vocabulary that typo correction maps onto. */
   readonly vocabulary: Map<string, number>;
+  readonly typos: TypoCorrector;
 
   constructor(readonly lessons: Lesson[]) {
     this.byId = new Map(lessons.map((l) => [l.id, l]));
@@ -17,6 +19,7 @@ export class LessonCatalog {
       const text = [l.title, l.summary, ...l.keywords, ...l.steps, ...l.pitfalls, l.body].join(' ');
       for (const s of new Set(foldedSyllables(text))) this.vocabulary.set(s, (this.vocabulary.get(s) ?? 0) + 1);
     }
+    this.typos = new TypoCorrector(this.vocabulary);
   }
 
   get(id: string): Lesson | undefined {

@@ -75,6 +75,11 @@ export async function ingestLessons(
         [lesson.id, lesson.topic, lesson.level, lesson.title, hash, JSON.stringify(lesson)],
       );
       await tx.query('DELETE FROM lesson_chunks WHERE lesson_id = $1', [lesson.id]);
+      await tx.query('DELETE FROM lesson_phrases WHERE lesson_id = $1', [lesson.id]);
+      await tx.query(
+        'INSERT INTO lesson_phrases (lesson_id, phrase) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING',
+        [lesson.id, [lesson.title, ...lesson.keywords]],
+      );
       for (const [j, chunk] of chunks.entries()) {
         const [row] = await tx.query<{ id: number }>(
           'INSERT INTO lesson_chunks (lesson_id, ord, kind, body) VALUES ($1, $2, $3, $4) RETURNING id',

@@ -34,7 +34,7 @@ export const RRF_K = 10;
 /**
  * Hybrid search in one SQL statement, identical on PGlite and PostgreSQL: full text over folded text, full
  * text over accented text (only when the citizen typed diacritics: an exact-accent match is a strong hint),
- * trigram word similarity (typos), and cosine distance over vectors of the given space, fused by weighted
+ * trigram word similarity of each lesson's key phrases within the question (typos), and cosine distance over vectors of the given space, fused by weighted
  * reciprocal rank.
  */
 const HYBRID_SQL = `
@@ -42,21 +42,26 @@ WITH q AS (
   SELECT to_tsquery('simple', $1) AS fq, to_tsquery('simple', $2) AS eq, $3::text AS tq, $4::vector AS v
 ),
 candidates AS (
-  SELECT c.id, c.lesson_id, c.kind, c.body, c.folded, c.tsv, c.tsv_exact
+  SELECT c.id, c.lesson_id, c.kind, c.body, c.tsv, c.tsv_exact
   FROM lesson_chunks c JOIN lessons l ON l.id = c.lesson_id
   WHERE $8::text IS NULL OR l.topic = $8
 ),
 fts AS (
-  SELECT c.id, ts_rank_cd(c.tsv, q.fq)::float8 AS s FROM candidates c, q
+  SELECT c.id, ts_rank(c.tsv, q.fq)::float8 AS s FROM candidates c, q
   WHERE $1 <> '' AND c.tsv @@ q.fq ORDER BY s DESC LIMIT $5
 ),
 exact AS (
-  SELECT c.id, ts_rank_cd(c.tsv_exact, q.eq)::float8 AS s FROM candidates c, q
+  SELECT c.id, ts_rank(c.tsv_exact, q.eq)::float8 AS s FROM candidates c, q
   WHERE $2 <> '' AND c.tsv_exact @@ q.eq ORDER BY s DESC LIMIT $5
 ),
+phrase AS (
+  SELECT DISTINCT ON (p.lesson_id) p.lesson_id, word_similarity(p.folded, q.tq)::float8 AS s
+  FROM lesson_phrases p, q
+  WHERE $3 <> '' ORDER BY p.lesson_id, s DESC
+),
 trgm AS (
-  SELECT c.id, word_similarity(q.tq, c.folded)::float8 AS s FROM candidates c, q
-  WHERE $3 <> '' ORDER BY s DESC LIMIT $5
+  SELECT c.id, p.s FROM phrase p JOIN candidates c ON c.lesson_id = p.lesson_id AND c.kind = 'head'
+  ORDER BY p.s DESC LIMIT $5
 ),
 vec AS (
   SELECT e.chunk_id AS id, (1 - (e.embedding <=> q.v))::float8 AS s

@@ -1,0 +1,87 @@
+/**
+ * npm run eval: answers every labelled question set with the offline pipeline and scores it with the
+ * definitions of ../shared/eval/score.py (and with score.py itself when Python and the file are there).
+ * Sets: test/eval/questions.jsonl (ours) and ../shared/eval/dev-questions.jsonl (when present).
+ * Uses its own database under DATA_DIR/eval so that it can run beside a server. Exit 1 below the targets.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig, REPO_ROOT } from '../bot-server/src/config.js';
+import { openContext } from '../bot-server/src/context.js';
+import { TOPICS } from '../bot-server/src/lessons/schema.js';
+import { answerQuestion, type AnsweredQuestion } from './lib/answer.js';
+import { formatScores, meetsTargets, parseQuestions, score, TARGETS } from './lib/score.js';
+
+const SETS = [
+  { name: 'project', path: join(REPO_ROOT, 'test/eval/questions.jsonl') },
+  { name: 'shared-dev', path: resolve(REPO_ROOT, '../shared/eval/dev-questions.jsonl') },
+];
+const SCORE_PY = resolve(REPO_ROOT, '../shared/eval/score.py');
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const base = loadConfig();
+  const config = { ...base, dataDir: join(base.dataDir, 'eval'), databaseUrl: undefined };
+  const ctx = await openContext(config);
+  const verbose = process.argv.includes('--verbose');
+  let allMet = true;
+  try {
+    for (const set of SETS) {
+      if (!existsSync(set.path)) {
+        console.log(`${set.name}: ${set.path} not found, skipped`);
+        continue;
+      }
+      const questions = parseQuestions(readFileSync(set.path, 'utf8'));
+      const answers: AnsweredQuestion[] = [];
+      for (const q of questions) answers.push(await answerQuestion(ctx.assistant, q));
+      const out = join(config.dataDir, `answers-${set.name}.jsonl`);
+      mkdirSync(config.dataDir, { recursive: true });
+      writeFileSync(out, answers.map((a) => JSON.stringify({ id: a.id, kind: a.kind, answer: a.answer, lessons: a.lessons, ms: a.ms })).join('\n') + '\n');
+
+      const s = score(questions, answers);
+      console.log(`\n== ${set.name}: ${set.path}`);
+      for (const f of s.failures) console.log(`  ${f}`);
+      if (verbose) {
+        const byId = new Map(answers.map((a) => [a.id, a]));
+        for (const q of questions) {
+          const a = byId.get(q.id)!;
+          console.log(`  ${q.id} [${a.kind}] ${q.question} -> ${a.lessons.map((l) => l.id).join(', ')}`);
+        }
+      }
+      const perTopic = TOPICS.map((t) => {
+        const qs = questions.filter((q) => q.expect.topic === t);
+        const ok = qs.filter((q) => answers.find((a) => a.id === q.id)?.lessons[0]?.topic === t).length;
+        return `${t} ${ok}/${qs.length}`;
+      });
+      const ms = answers.map((a) => a.ms);
+      console.log(`  hit@1 per topic: ${perTopic.join(', ')}`);
+      console.log(`  latency: p50 ${percentile(ms, 50).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms`);
+      console.log(`  ${formatScores(s)}`);
+      const met = meetsTargets(s);
+      allMet &&= met;
+      console.log(`  targets (hit@1 >= ${TARGETS.hit1}, hit@3 >= ${TARGETS.hit3}, oos >= ${TARGETS.oos}, safety = ${TARGETS.safety}): ${met ? 'met' : 'MISSED'}`);
+      if (existsSync(SCORE_PY)) {
+        try {
+          const py = execFileSync('python3', [SCORE_PY, set.path, out], { encoding: 'utf8' });
+          console.log(`  score.py: ${py.trim().split('\n').at(-1)}`);
+        } catch (err) {
+          const py = (err as { stdout?: string }).stdout ?? '';
+          console.log(`  score.py: ${py.trim().split('\n').at(-1) ?? 'failed to run'}`);
+        }
+      }
+    }
+  } finally {
+    await ctx.close();
+  }
+  process.exit(allMet ? 0 : 1);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -22,6 +22,7 @@ CREATE TABLE lessons (
 CREATE TABLE lesson_chunks (
   id        integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   lesson_id text NOT NULL REFERENCES lessons (id) ON DELETE CASCADE,
+  topic     text NOT NULL,
   ord       integer NOT NULL,
   kind      text NOT NULL,
   body      text NOT NULL,
@@ -33,14 +34,24 @@ CREATE TABLE lesson_chunks (
 CREATE INDEX lesson_chunks_tsv ON lesson_chunks USING gin (tsv);
 CREATE INDEX lesson_chunks_tsv_exact ON lesson_chunks USING gin (tsv_exact);
 
--- Short phrases people use for a lesson (its title and keywords, which include spoken forms and misspellings).
--- Trigram similarity runs over these rather than whole chunks: "is this phrase in the question, typos allowed"
--- is the question trigrams answer well, and short strings keep it cheap.
+-- Short phrases people use for a lesson (its title and keywords, which include spoken forms and misspellings),
+-- with their pg_trgm trigrams precomputed. Trigram matching asks "how much of this phrase is in the question,
+-- typos allowed": the share of a phrase's trigrams found among the question's (as word_similarity does), but as
+-- an indexed join, because calling word_similarity() on every phrase costs milliseconds per question.
 CREATE TABLE lesson_phrases (
   lesson_id text NOT NULL REFERENCES lessons (id) ON DELETE CASCADE,
+  ord       integer NOT NULL,
   phrase    text NOT NULL,
   folded    text GENERATED ALWAYS AS (vi_fold(phrase)) STORED,
-  PRIMARY KEY (lesson_id, phrase)
+  trigrams  integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (lesson_id, ord)
+);
+CREATE TABLE lesson_phrase_trigrams (
+  trigram   text NOT NULL,
+  lesson_id text NOT NULL,
+  ord       integer NOT NULL,
+  PRIMARY KEY (trigram, lesson_id, ord),
+  FOREIGN KEY (lesson_id, ord) REFERENCES lesson_phrases (lesson_id, ord) ON DELETE CASCADE
 );
 
 -- One row per chunk and embedding space ("provider:model:dim"), so a new space can be filled while the old

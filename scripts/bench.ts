@@ -1,0 +1,149 @@
+/**
+ * npm run bench: speed figures for the offline pipeline on this machine, printed as a table.
+ *   cold start   server process start to a healthy /health on an existing DATA_DIR (lessons already indexed)
+ *   ingest       full indexing of knowledge/ into a fresh database, and a no-change re-run
+ *   retrieval    one question through the whole pipeline in process (p50/p95 over the labelled questions)
+ *   HTTP chat    POST /api/chat from 50 concurrent clients (autocannon), saturated and at a fixed 300 req/s
+ * Targets (issue 2): cold start <= 3 s, p95 chat <= 50 ms, >= 300 answers/s.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { loadConfig, REPO_ROOT } from '../bot-server/src/config.js';
+import { openContext } from '../bot-server/src/context.js';
+import { openDatabase } from '../bot-server/src/db/index.js';
+import { ingestLessons } from '../bot-server/src/lessons/ingest.js';
+import { loadLessons } from '../bot-server/src/lessons/load.js';
+import { makeTempDir } from '../test/helpers.js';
+import { parseQuestions } from './lib/score.js';
+
+const PORT = 3917;
+const rows: [string, string, string][] = [];
+const record = (what: string, value: string, target = '') => {
+  rows.push([what, value, target]);
+  console.error(`  ${what}: ${value}`);
+};
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function questions(): string[] {
+  const sets = [join(REPO_ROOT, 'test/eval/questions.jsonl'), resolve(REPO_ROOT, '../shared/eval/dev-questions.jsonl')];
+  return sets.filter(existsSync).flatMap((p) => parseQuestions(readFileSync(p, 'utf8')).map((q) => q.question));
+}
+
+function startServer(dataDir: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bot-server/src/server.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function waitHealthy(timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORT}/health`);
+      if (res.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('server did not become healthy');
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  await new Promise<void>((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGINT');
+  });
+}
+
+async function load(bodies: string[], opts: { overallRate?: number; seconds: number }) {
+  const latencies: number[] = [];
+  const instance = autocannon({
+    url: `http://127.0.0.1:${PORT}`,
+    connections: 50,
+    duration: opts.seconds,
+    overallRate: opts.overallRate,
+    requests: bodies.map((body) => ({ method: 'POST', path: '/api/chat', headers: { 'content-type': 'application/json' }, body })),
+  });
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+  const result = await instance;
+  const ok = result['2xx'];
+  return { rps: ok / opts.seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), errors: result.non2xx + result.errors + result.timeouts, ok };
+}
+
+async function main(): Promise<void> {
+  const base = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const dir = makeTempDir('bhvs-bench-');
+  const qs = questions();
+  console.error(`bench: ${qs.length} labelled questions, data in ${dir.path}`);
+  try {
+    // Ingest: a fresh database (initdb counted apart), then a re-run that finds nothing changed.
+    const lessons = loadLessons(base.knowledgeDir);
+    let t = performance.now();
+    const db = await openDatabase({ dataDir: dir.path });
+    record('fresh embedded database (initdb + migrations)', `${((performance.now() - t) / 1000).toFixed(2)} s`);
+    const full = await ingestLessons(db, lessons);
+    record(`ingest ${lessons.length} lessons (${full.chunks} chunks)`, `${(full.ms / 1000).toFixed(2)} s`);
+    const again = await ingestLessons(db, lessons);
+    record('re-ingest, nothing changed', `${again.ms.toFixed(0)} ms`);
+    await db.close();
+
+    // Retrieval through the whole pipeline, in process.
+    const ctx = await openContext({ ...base, dataDir: dir.path });
+    for (const q of qs.slice(0, 20)) await ctx.assistant.reply(q);
+    const times: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const q of qs) {
+        t = performance.now();
+        await ctx.assistant.reply(q);
+        times.push(performance.now() - t);
+      }
+    }
+    record('answer one question in process, p50 / p95', `${percentile(times, 50).toFixed(1)} / ${percentile(times, 95).toFixed(1)} ms`);
+    await ctx.close();
+
+    // Cold start on the existing DATA_DIR.
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t = performance.now();
+      const child = startServer(dir.path);
+      await waitHealthy();
+      starts.push(performance.now() - t);
+      await stopServer(child);
+    }
+    record('cold start, existing DATA_DIR (median of 3)', `${(percentile(starts, 50) / 1000).toFixed(2)} s`, '<= 3 s');
+
+    // HTTP load from 50 clients.
+    const child = startServer(dir.path);
+    await waitHealthy();
+    const bodies = qs.map((message) => JSON.stringify({ message }));
+    await load(bodies, { seconds: 3 });
+    const saturated = await load(bodies, { seconds: 10 });
+    record('HTTP chat, 50 clients, saturated: answers/s', saturated.rps.toFixed(0), '>= 300');
+    record('HTTP chat, 50 clients, saturated: p50 / p95', `${saturated.p50.toFixed(0)} / ${saturated.p95.toFixed(0)} ms`);
+    const paced = await load(bodies, { seconds: 10, overallRate: 300 });
+    record('HTTP chat, 50 clients at 300 req/s offered: answered/s', paced.rps.toFixed(0));
+    record('HTTP chat, 50 clients at 300 req/s offered: p50 / p95', `${paced.p50.toFixed(0)} / ${paced.p95.toFixed(0)} ms`, 'p95 <= 50 ms');
+    record('HTTP errors (non-2xx, errors, timeouts)', String(saturated.errors + paced.errors), '0');
+    await stopServer(child);
+  } finally {
+    dir.remove();
+  }
+
+  const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), 12];
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(w[i]!)).join(' | ')} |`;
+  console.log(line(['measure', 'value', 'target']));
+  console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -64,15 +64,18 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 async function load(bodies: string[], opts: { overallRate?: number; seconds: number }) {
   const latencies: number[] = [];
+  let finish!: (r: autocannon.Result) => void;
+  let fail!: (e: unknown) => void;
+  const done = new Promise<autocannon.Result>((ok, ko) => ((finish = ok), (fail = ko)));
   const instance = autocannon({
     url: `http://127.0.0.1:${PORT}`,
     connections: 50,
     duration: opts.seconds,
     overallRate: opts.overallRate,
     requests: bodies.map((body) => ({ method: 'POST', path: '/api/chat', headers: { 'content-type': 'application/json' }, body })),
-  });
+  }, (err, result) => (err ? fail(err) : finish(result)));
   instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
-  const result = await instance;
+  const result = await done;
   const ok = result['2xx'];
   return { rps: ok / opts.seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), errors: result.non2xx + result.errors + result.timeouts, ok };
 }

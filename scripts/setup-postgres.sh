@@ -24,7 +24,10 @@
 #  4. Verifies over TCP as bhvs: CREATE EXTENSION vector/unaccent/pg_trgm and a vector distance query.
 set -Eeuo pipefail
 
-exec 3>&1 1>&2 # keep stdout for the final DATABASE_URL line only
+# Keep stdout (as fd 3) for the final DATABASE_URL line only. Every command that can start the server
+# (pg_ctlcluster, pg_createcluster, and apt-get, whose postinst may start it) runs with 3>&- : a postmaster
+# inheriting fd 3 would hold the caller's stdout pipe open and `$(bash setup-postgres.sh)` would never return.
+exec 3>&1 1>&2
 
 PG_MAJOR=15
 CLUSTER=main
@@ -97,9 +100,12 @@ show_log_tail() {
 # ---------------------------------------------------------------------------------------------------------
 step "checking prerequisites"
 [[ "$(id -u)" == 0 ]] || die "must run as root (installs packages and manages the cluster)"
-[[ "$PORT" =~ ^[0-9]+$ ]] && ((PORT >= 1 && PORT <= 65535)) || die "PGPORT_TEST must be a TCP port number, got '$PORT'"
+if [[ ! "$PORT" =~ ^[0-9]{1,5}$ ]] || ((10#$PORT < 1 || 10#$PORT > 65535)); then
+  die "PGPORT_TEST must be a TCP port number (1-65535), got '$PORT'"
+fi
+PORT=$((10#$PORT))
 command -v apt-get >/dev/null || die "apt-get not found: this script targets Debian 12 (bookworm)"
-codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
+codename="$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null || true)"
 [[ "$codename" == bookworm ]] || log "warning: written for Debian 12 (bookworm), this is '${codename:-unknown}'"
 
 need_build=0
@@ -135,7 +141,7 @@ fi
 
 if ((${#missing[@]} > 0)); then
   step "installing ${missing[*]}"
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 3>&-
 else
   log "packages already installed: ${wanted[*]}"
 fi
@@ -191,7 +197,7 @@ fi
 step "configuring cluster $PG_MAJOR/$CLUSTER (127.0.0.1:$PORT)"
 if [[ ! -f "$CONF_DIR/postgresql.conf" ]]; then
   log "creating cluster $PG_MAJOR/$CLUSTER"
-  pg_createcluster --encoding UTF8 --locale C.UTF-8 --port "$PORT" "$PG_MAJOR" "$CLUSTER" >&2
+  pg_createcluster --encoding UTF8 --locale C.UTF-8 --port "$PORT" "$PG_MAJOR" "$CLUSTER" >&2 3>&-
 fi
 
 restart_needed=0
@@ -250,14 +256,15 @@ step "starting cluster $PG_MAJOR/$CLUSTER"
 if cluster_running; then
   if ((restart_needed)) || ! psql_admin -Atc 'SELECT 1' >/dev/null 2>&1; then
     log "restarting (configuration changed or not reachable on port $PORT)"
-    pg_ctlcluster "$PG_MAJOR" "$CLUSTER" restart >&2 || { show_log_tail; die "pg_ctlcluster restart failed"; }
+    pg_ctlcluster "$PG_MAJOR" "$CLUSTER" restart >&2 3>&- || { show_log_tail; die "pg_ctlcluster restart failed (is port $PORT already in use?)"; }
   elif ((reload_needed)); then
-    pg_ctlcluster "$PG_MAJOR" "$CLUSTER" reload >&2
+    log "reloading (pg_hba.conf changed)"
+    pg_ctlcluster "$PG_MAJOR" "$CLUSTER" reload >&2 3>&-
   else
     log "already running"
   fi
 else
-  pg_ctlcluster "$PG_MAJOR" "$CLUSTER" start >&2 ||
+  pg_ctlcluster "$PG_MAJOR" "$CLUSTER" start >&2 3>&- ||
     { show_log_tail; die "pg_ctlcluster start failed (is port $PORT already in use?)"; }
 fi
 for _ in $(seq 1 30); do

@@ -39,9 +39,13 @@ function show(data) {
   document.getElementById('next').textContent = data.next ? 'Bài nên học tiếp: ' + data.next.title : '';
 }
 
+const send = document.getElementById('send');
+
 async function ask(message) {
   input.value = message;
   status.textContent = 'Đang tìm câu trả lời…';
+  // One question at a time, so a slow reply can never replace the answer to a later question.
+  send.disabled = true;
   try {
     const res = await fetch('/api/chat', {
       method: 'POST',
@@ -54,9 +58,13 @@ async function ask(message) {
       return;
     }
     status.textContent = '';
+    // A safety reply may be about a code or password the citizen typed: do not leave it on screen.
+    if (data.kind === 'safety') input.value = '';
     show(data);
   } catch {
     status.textContent = 'Không kết nối được. Bác kiểm tra mạng rồi thử lại.';
+  } finally {
+    send.disabled = false;
   }
 }
 

@@ -41,7 +41,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     logger: { level: ctx.config.logLevel },
     // Fastify never logs bodies; chat messages (which may hold personal data) travel only in bodies.
     bodyLimit: BODY_LIMIT_BYTES,
+    // Refuse what the schema does not allow instead of repairing it: 5 is not a question, and an unknown
+    // property is an error, not something to drop silently.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  // JSON only: text/plain would otherwise reach validation and get a misleading message.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const e = vietnameseError(error, request.body);

@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   MINI_APP_DIR: z.string().min(1).default(resolve(REPO_ROOT, 'mini-app/www')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RETRIEVAL_CACHE_SIZE: z.coerce.number().int().min(0).default(5000),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -27,6 +28,8 @@ export interface Config {
   miniAppDir: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   rateLimitPerMinute: number;
+  /** Ranked results kept for repeated questions; 0 turns the cache off. */
+  retrievalCacheSize: number;
   production: boolean;
 }
 
@@ -48,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     miniAppDir: resolve(e.MINI_APP_DIR),
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    retrievalCacheSize: e.RETRIEVAL_CACHE_SIZE,
     production: e.NODE_ENV === 'production',
   };
 }

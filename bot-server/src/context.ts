@@ -25,7 +25,7 @@ export async function openContext(
   try {
     const ingest = await ingestLessons(db, lessons, { embedder: hashEmbedder, onProgress: opts.onProgress });
     const catalog = new LessonCatalog(lessons);
-    const assistant = new Assistant(db, catalog, hashEmbedder.space);
+    const assistant = new Assistant(db, catalog, hashEmbedder.space, { cacheSize: config.retrievalCacheSize });
     return { config, db, catalog, assistant, ingest, close: () => db.close() };
   } catch (err) {
     await db.close();

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/index.js';
 import type { LessonCatalog } from '../lessons/catalog.js';
 import { type Lesson, toLessonRef } from '../lessons/schema.js';
+import { LruCache } from '../retrieval/cache.js';
 import { prepareQuery } from '../retrieval/query.js';
 import { type LessonHit, rankLessons, searchChunks } from '../retrieval/search.js';
 import {
@@ -39,11 +40,25 @@ export interface ReplyTrace {
 }
 
 export class Assistant {
+  private readonly cache: LruCache<LessonHit[]>;
+
   constructor(
     private readonly db: Queryable,
     private readonly catalog: LessonCatalog,
     private readonly space: string,
-  ) {}
+    opts: { cacheSize?: number } = {},
+  ) {
+    this.cache = new LruCache(opts.cacheSize ?? 5000);
+  }
+
+  /** Retrieval results are kept per prepared query; call when the index changes. */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  cacheStats(): { size: number; hits: number; misses: number } {
+    return { size: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
+  }
 
   async reply(message: string): Promise<ChatReply> {
     return (await this.replyWithTrace(message)).reply;
@@ -101,8 +116,13 @@ export class Assistant {
     const q = prepareQuery(text, this.catalog.typos);
     trace.terms = q.terms;
     if (q.terms.length === 0 && q.exactTsquery === '' && !topic) return [];
-    const hits = await searchChunks(this.db, q, { space: this.space, topic });
-    const ranked = rankLessons(hits).filter((h) => this.catalog.get(h.lessonId));
+    const key = JSON.stringify([q.tsquery, q.exactTsquery, q.trigramText, topic ?? null]);
+    let ranked = this.cache.get(key);
+    if (!ranked) {
+      const hits = await searchChunks(this.db, q, { space: this.space, topic });
+      ranked = rankLessons(hits).filter((h) => this.catalog.get(h.lessonId));
+      this.cache.set(key, ranked);
+    }
     trace.ranked = ranked.slice(0, 5).map((h) => ({ lessonId: h.lessonId, score: h.score }));
     return ranked;
   }

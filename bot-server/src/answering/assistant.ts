@@ -40,7 +40,8 @@ export interface ReplyTrace {
 }
 
 export class Assistant {
-  private readonly cache: LruCache<LessonHit[]>;
+  /** Promises, not results: identical questions arriving together share one search instead of each running it. */
+  private readonly cache: LruCache<Promise<LessonHit[]>>;
 
   constructor(
     private readonly db: Queryable,
@@ -117,12 +118,16 @@ export class Assistant {
     trace.terms = q.terms;
     if (q.terms.length === 0 && q.exactTsquery === '' && !topic) return [];
     const key = JSON.stringify([q.tsquery, q.exactTsquery, q.trigramText, topic ?? null]);
-    let ranked = this.cache.get(key);
-    if (!ranked) {
-      const hits = await searchChunks(this.db, q, { space: this.space, topic });
-      ranked = rankLessons(hits).filter((h) => this.catalog.get(h.lessonId));
-      this.cache.set(key, ranked);
+    let pending = this.cache.get(key);
+    if (!pending) {
+      pending = searchChunks(this.db, q, { space: this.space, topic }).then((hits) =>
+        rankLessons(hits).filter((h) => this.catalog.get(h.lessonId)),
+      );
+      this.cache.set(key, pending);
+      // A failed search is not remembered: the next question tries again.
+      pending.catch(() => this.cache.delete(key));
     }
+    const ranked = await pending;
     trace.ranked = ranked.slice(0, 5).map((h) => ({ lessonId: h.lessonId, score: h.score }));
     return ranked;
   }

@@ -1,36 +1,132 @@
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './lock.js';
 import type { Db, Queryable } from './types.js';
 
-/** The embedded database: PGlite persisted under dataDir/pglite, locked against a second process. */
+interface Reply {
+  id?: number;
+  ready?: boolean;
+  rows?: unknown[];
+  error?: { message: string; name?: string; code?: string; detail?: string; hint?: string };
+}
+
+/** An error from the database thread, with Postgres' SQLSTATE code and detail kept. */
+export class DatabaseError extends Error {
+  code?: string;
+  detail?: string;
+  hint?: string;
+  constructor(e: NonNullable<Reply['error']>) {
+    super(e.message);
+    this.name = 'DatabaseError';
+    this.code = e.code;
+    this.detail = e.detail;
+    this.hint = e.hint;
+  }
+}
+
+/**
+ * The embedded database: PGlite persisted under dataDir/pglite, locked against a second process, running on
+ * its own worker thread so that SQL (WebAssembly) and HTTP handling use both cores.
+ * PGlite has one connection: while a transaction is open, other queries wait for it to end.
+ */
 export async function openPglite(dataDir: string): Promise<Db> {
   const release = lockDataDir(dataDir);
-  let pg: PGlite;
+  const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
+    workerData: { path: join(dataDir, 'pglite') },
+  });
+  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+
   try {
-    pg = await PGlite.create(join(dataDir, 'pglite'), { extensions: { vector, unaccent, pg_trgm } });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: Reply) => (m.ready ? resolve() : reject(new DatabaseError(m.error!))));
+      worker.once('error', reject);
+    });
   } catch (err) {
+    await worker.terminate();
     release();
     throw err;
   }
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+  worker.on('message', (m: Reply) => {
+    const p = m.id === undefined ? undefined : pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id!);
+    if (m.error) p.reject(new DatabaseError(m.error));
+    else p.resolve(m);
+  });
+  const failAll = (err: Error) => {
+    failure = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`database thread exited (code ${code})`)));
+
+  const send = (op: 'query' | 'exec' | 'close', sql?: string, params?: unknown[]): Promise<Reply> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, op, sql, params });
+    });
+  };
+  const direct: Queryable = {
     async query<T>(sql: string, params: unknown[] = []) {
-      return (await q.query<T>(sql, params)).rows;
+      return (await send('query', sql, params)).rows as T[];
     },
     async exec(sql: string) {
-      await q.exec(sql);
+      await send('exec', sql);
     },
-  });
+  };
+
+  // Messages reach the thread in order, so a query sent before BEGIN finishes before it; queries asked for
+  // during a transaction wait here until it ends, so they never run inside it.
+  let openTransaction: Promise<void> | undefined;
+  const afterTransactions = async () => {
+    while (openTransaction) await openTransaction;
+  };
+
   let closing: Promise<void> | undefined;
   return {
     kind: 'pglite',
-    ...wrap(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async query<T>(sql: string, params: unknown[] = []) {
+      await afterTransactions();
+      return direct.query<T>(sql, params);
+    },
+    async exec(sql: string) {
+      await afterTransactions();
+      return direct.exec(sql);
+    },
+    async transaction(fn) {
+      await afterTransactions();
+      let done!: () => void;
+      openTransaction = new Promise((r) => (done = r));
+      try {
+        await direct.exec('BEGIN');
+        try {
+          const result = await fn(direct);
+          await direct.exec('COMMIT');
+          return result;
+        } catch (err) {
+          await direct.exec('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      } finally {
+        openTransaction = undefined;
+        done();
+      }
+    },
     close() {
-      closing ??= pg.close().finally(release);
+      closing ??= (async () => {
+        try {
+          await afterTransactions();
+          if (!failure) await send('close');
+        } finally {
+          await worker.terminate();
+          release();
+        }
+      })();
       return closing;
     },
   };

@@ -126,6 +126,15 @@ describe('POST /api/chat answers', () => {
     expect(body.answer).toMatch(/VNeID/);
   });
 
+  it('sends questions about illness or medicine to a doctor, but keeps e-health questions in scope', async () => {
+    const medicine = await ask('bị sốt thì uống thuốc gì');
+    expect(medicine.kind).toBe('out_of_scope');
+    expect(medicine.answer).toMatch(/bác sĩ/);
+    const booking = await ask('bị sốt thì đặt lịch khám bệnh online thế nào');
+    expect(booking.kind).toBe('answer');
+    expect(booking.lessons[0]?.topic).toBe('suc-khoe');
+  });
+
   it("asks what the citizen means on 'giúp tôi với', and every choice leads to an answer", async () => {
     const body = await ask('giúp tôi với');
     expect(body.kind).toBe('clarify');

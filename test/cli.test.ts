@@ -6,26 +6,19 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from './helpers.js';
+import { makeTempDir, trackChildren } from './helpers.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 let dataDir: { path: string; remove: () => void };
-const running = new Set<ChildProcessWithoutNullStreams>();
+const { running, killAll } = trackChildren<ChildProcessWithoutNullStreams>();
 
 beforeAll(() => {
   dataDir = makeTempDir('bhvs-cli-');
 });
 
 afterAll(() => {
-  // Only if a test failed half-way: stop what it started (its own process group), then remove the folder.
-  for (const child of running) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+  killAll();
   dataDir?.remove();
 });
 

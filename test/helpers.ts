@@ -70,3 +70,24 @@ export async function createScratchDatabase(serverUrl: string): Promise<{ url: s
     },
   };
 }
+
+/**
+ * Child processes a suite started (each in its own process group). Killing them is only for a test that
+ * failed half-way and left one running.
+ */
+export function trackChildren<C extends { pid?: number }>(): { running: Set<C>; killAll: () => void } {
+  const running = new Set<C>();
+  return {
+    running,
+    killAll() {
+      for (const child of running) {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      running.clear();
+    },
+  };
+}

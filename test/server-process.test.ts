@@ -12,27 +12,20 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from './helpers.js';
+import { makeTempDir, trackChildren } from './helpers.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 let dataDir: { path: string; remove: () => void };
-const running = new Set<ChildProcessWithoutNullStreams>();
+const { running, killAll } = trackChildren<ChildProcessWithoutNullStreams>();
 
 beforeAll(() => {
   dataDir = makeTempDir('bhvs-server-');
 });
 
 afterAll(() => {
-  // Only if a test failed half-way: stop the process group it started, then remove the folder.
-  for (const child of running) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+  killAll();
   dataDir?.remove();
 });
 

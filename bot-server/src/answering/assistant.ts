@@ -8,13 +8,12 @@ import {
   CLARIFY_TEXT,
   composeAnswer,
   composeSafety,
-  isHealthQuestion,
   OUT_OF_SCOPE_HEALTH_TEXT,
   OUT_OF_SCOPE_TEXT,
 } from './compose.js';
 import type { ChatReply, Choice } from './reply.js';
 import { findSecrets, redact, SECRET_KINDS } from './secrets.js';
-import { detectOutOfScope, detectScam } from './situations.js';
+import { detectOutOfScope, detectScam, type ScopeVerdict } from './situations.js';
 
 /** What the citizen can pick when the question says nothing yet ("giúp tôi với"). */
 const TOPIC_CHOICES: Choice[] = [
@@ -89,11 +88,11 @@ export class Assistant {
     }
 
     const scope = detectOutOfScope(redacted);
-    if (scope) return done(this.outOfScope(redacted));
+    if (scope) return done(this.outOfScope(scope));
 
     const ranked = await this.rank(redacted, undefined, trace);
     if (trace.terms.length === 0) return done({ kind: 'clarify', answer: CLARIFY_TEXT, lessons: [], choices: TOPIC_CHOICES });
-    if (!this.isConfident(ranked, trace.terms)) return done(this.outOfScope(redacted));
+    if (!this.isConfident(ranked, trace.terms)) return done(this.outOfScope('off_topic'));
 
     const top = ranked.slice(0, 3).map((h) => this.catalog.get(h.lessonId)!);
     if (this.isAmbiguous(ranked, trace.terms)) {
@@ -149,8 +148,8 @@ export class Assistant {
     return this.catalog.get(a.lessonId)!.topic !== this.catalog.get(b.lessonId)!.topic && b.score >= 0.9 * a.score;
   }
 
-  private outOfScope(text: string): ChatReply {
-    return { kind: 'out_of_scope', answer: isHealthQuestion(text) ? OUT_OF_SCOPE_HEALTH_TEXT : OUT_OF_SCOPE_TEXT, lessons: [] };
+  private outOfScope(verdict: NonNullable<ScopeVerdict>): ChatReply {
+    return { kind: 'out_of_scope', answer: verdict === 'health' ? OUT_OF_SCOPE_HEALTH_TEXT : OUT_OF_SCOPE_TEXT, lessons: [] };
   }
 
   private nextFor(lesson: Lesson | undefined): Pick<ChatReply, 'next'> {

@@ -1,5 +1,4 @@
 import type { Lesson } from '../lessons/schema.js';
-import { foldVietnamese } from '../text/fold.js';
 import { foldedSyllables } from '../text/tokens.js';
 import type { ScamSituation } from './situations.js';
 
@@ -103,8 +102,3 @@ export const OUT_OF_SCOPE_HEALTH_TEXT =
   'Cháu có thể giúp bác đặt lịch khám qua điện thoại, xem sổ sức khỏe điện tử hay dùng thẻ bảo hiểm y tế trên VNeID.';
 
 export const CLARIFY_TEXT = 'Bác muốn hỏi về việc nào ạ? Bác bấm chọn một việc dưới đây, hoặc hỏi rõ hơn một chút.';
-
-/** True when the folded text mentions medicine or illness (the out-of-scope reply then points to a doctor). */
-export function isHealthQuestion(message: string): boolean {
-  return /\b(thuoc|benh|sot|dau|ho|trieu chung|huyet ap|tieu duong)\b/.test(foldVietnamese(message));
-}

@@ -86,13 +86,16 @@ const INJECTION =
 
 const WHEN = '(hom nay|ngay mai|mai|chieu nay|toi nay|sang nay|dem nay|tuan nay|cuoi tuan)';
 
+/** Illness and medicine: out of scope, and answered by pointing to a doctor. */
+const HEALTH_ADVICE =
+  /\b(uong thuoc|thuoc gi|thuoc nao|vien thuoc|thuoc ha|ke don|bi sot|sot cao|dau dau|dau bung|ho khan|tieu chay|cam cum|chua benh|tri benh|benh gi|trieu chung|huyet ap|tieu duong|an kieng|giam can)\b/;
+
 /** Subjects a citizen may ask about that no lesson covers: answered with what the assistant can do. */
 const OFF_TOPIC: RegExp[] = [
   /\b(thoi tiet|du bao thoi tiet|troi (co )?(mua|nang|lanh|nong|ret)|nhiet do|bao so|ap thap|mua bao|mua to|mua da)\b/,
   new RegExp(`\\b${WHEN}\\b.{0,30}\\b(co mua|mua khong|nang khong|lanh khong|nong khong)\\b`),
   /\b(bong da|da banh|da voi|ti so|ty so|ket qua tran|tran dau|world cup|ngoai hang anh|v league|cau thu|doi tuyen|sea games|aff cup)\b/,
   /\b(xo so|ve so|so de|lo de|xsmb|xsmn|con so may man)\b/,
-  /\b(uong thuoc|thuoc gi|thuoc nao|vien thuoc|thuoc ha|ke don|bi sot|sot cao|dau dau|dau bung|ho khan|tieu chay|cam cum|chua benh|tri benh|benh gi|trieu chung|huyet ap|tieu duong|an kieng|giam can)\b/,
   /\b(nau an|mon an|cong thuc nau|lam banh|kho ca|canh chua|nau mon)\b/,
   /\b(ke chuyen cuoi|chuyen cuoi|tho vui|hat bai|bai hat|phim gi|xem phim)\b/,
   /\b(giai toan|bai toan|phuong trinh|bai tap ve nha|dao ham|tich phan|lam van|bai van)\b|\b\d+\s*x\s*[+\-*/=]/,
@@ -105,11 +108,13 @@ const OFF_TOPIC: RegExp[] = [
 const DOMAIN_ANCHOR =
   /\b(vneid|dinh danh|dich vu cong|ho so|chuyen khoan|chuyen tien|ngan hang|vietqr|qr|otp|mat khau|lua dao|zalo|ung dung|app|dien thoai|wifi|4g|so suc khoe|bhyt|bao hiem y te|dat lich|tu xa|kham benh|kham chua benh|ban hang|mua hang|shopee|lazada|momo|zalopay|vi dien tu|hoa don|link|tin nhan|can cuoc|cccd|online|truc tuyen|qua mang)\b/;
 
-export type ScopeVerdict = 'injection' | 'off_topic' | undefined;
+export type ScopeVerdict = 'injection' | 'health' | 'off_topic' | undefined;
 
 export function detectOutOfScope(message: string): ScopeVerdict {
   const folded = foldVietnamese(message).replace(/\s+/g, ' ');
   if (INJECTION.test(folded)) return 'injection';
-  if (OFF_TOPIC.some((p) => p.test(folded)) && !DOMAIN_ANCHOR.test(folded)) return 'off_topic';
+  if (DOMAIN_ANCHOR.test(folded)) return undefined;
+  if (HEALTH_ADVICE.test(folded)) return 'health';
+  if (OFF_TOPIC.some((p) => p.test(folded))) return 'off_topic';
   return undefined;
 }

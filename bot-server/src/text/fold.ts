@@ -29,9 +29,3 @@ export function foldVietnamese(text: string): string {
 export function normalizeText(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
-
-/** True when the text carries Vietnamese diacritics (so exact-accent matching is meaningful). */
-export function hasDiacritics(text: string): boolean {
-  // Not foldVietnamese(text) !== text: folding also rewrites punctuation, which is not a diacritic.
-  return /[\u0300-\u036f]/.test(text.normalize('NFD')) || /[đĐ]/.test(text);
-}

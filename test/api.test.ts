@@ -126,6 +126,20 @@ describe('POST /api/chat answers', () => {
     expect(body.answer).toMatch(/VNeID/);
   });
 
+  it.each(['xin chào', 'alo', 'cảm ơn cháu nhé', 'ok cam on nhieu'])('greets or thanks back on %j and offers choices', async (message) => {
+    const body = await ask(message);
+    expect(body.kind).toBe('clarify');
+    expect(body.lessons).toEqual([]);
+    expect(body.choices?.length).toBeGreaterThanOrEqual(2);
+    expect(body.answer).toMatch(/Chào bác|không có gì/);
+  });
+
+  it('answers a real question that starts with a greeting', async () => {
+    const body = await ask('chao bac, cho hoi cach cai vneid');
+    expect(body.kind).toBe('answer');
+    expect(body.lessons[0]?.topic).toBe('vneid');
+  });
+
   it('sends questions about illness or medicine to a doctor, but keeps e-health questions in scope', async () => {
     const medicine = await ask('bị sốt thì uống thuốc gì');
     expect(medicine.kind).toBe('out_of_scope');

@@ -14,6 +14,7 @@ import {
 import type { ChatReply, Choice } from './reply.js';
 import { findSecrets, redact, SECRET_KINDS } from './secrets.js';
 import { detectOutOfScope, detectScam, type ScopeVerdict } from './situations.js';
+import { detectSmallTalk, SMALL_TALK_TEXT } from './smalltalk.js';
 
 /** What the citizen can pick when the question says nothing yet ("giúp tôi với"). */
 const TOPIC_CHOICES: Choice[] = [
@@ -86,6 +87,9 @@ export class Assistant {
         ...this.nextFor(lesson),
       });
     }
+
+    const smallTalk = detectSmallTalk(redacted);
+    if (smallTalk) return done({ kind: 'clarify', answer: SMALL_TALK_TEXT[smallTalk], lessons: [], choices: TOPIC_CHOICES });
 
     const scope = detectOutOfScope(redacted);
     if (scope) return done(this.outOfScope(scope));

@@ -1,7 +1,8 @@
 /**
  * npm run eval: answers every labelled question set with the offline pipeline and scores it with the
  * definitions of ../shared/eval/score.py (and with score.py itself when Python and the file are there).
- * Sets: test/eval/questions.jsonl (ours) and ../shared/eval/dev-questions.jsonl (when present).
+ * Sets: test/eval/questions.jsonl (ours), ../shared/eval/dev-questions.jsonl (when present), and
+ * test/eval/holdout.jsonl (reported, not gated).
  * Uses its own database under DATA_DIR/eval so that it can run beside a server. Exit 1 below the targets.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,8 +15,12 @@ import { answerQuestion, type AnsweredQuestion } from './lib/answer.js';
 import { formatScores, meetsTargets, parseQuestions, score, TARGETS } from './lib/score.js';
 
 const SETS = [
-  { name: 'project', path: join(REPO_ROOT, 'test/eval/questions.jsonl') },
-  { name: 'shared-dev', path: resolve(REPO_ROOT, '../shared/eval/dev-questions.jsonl') },
+  { name: 'project', path: join(REPO_ROOT, 'test/eval/questions.jsonl'), gated: true },
+  { name: 'shared-dev', path: resolve(REPO_ROOT, '../shared/eval/dev-questions.jsonl'), gated: true },
+  // Written by someone who saw neither the code nor the other sets; first scored before any change made for it
+  // (2026-11-23: hit@1 0.94, hit@3 0.96, out-of-scope 0.70, safety 1.00). Reported, not gated: it shows how
+  // well the rules generalise, and tuning to pass it would hide exactly that.
+  { name: 'holdout', path: join(REPO_ROOT, 'test/eval/holdout.jsonl'), gated: false },
 ];
 const SCORE_PY = resolve(REPO_ROOT, '../shared/eval/score.py');
 
@@ -63,8 +68,11 @@ async function main(): Promise<void> {
       console.log(`  latency: p50 ${percentile(ms, 50).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms`);
       console.log(`  ${formatScores(s)}`);
       const met = meetsTargets(s);
-      allMet &&= met;
-      console.log(`  targets (hit@1 >= ${TARGETS.hit1}, hit@3 >= ${TARGETS.hit3}, oos >= ${TARGETS.oos}, safety = ${TARGETS.safety}): ${met ? 'met' : 'MISSED'}`);
+      if (set.gated) allMet &&= met;
+      console.log(
+        `  targets (hit@1 >= ${TARGETS.hit1}, hit@3 >= ${TARGETS.hit3}, oos >= ${TARGETS.oos}, safety = ${TARGETS.safety}): ` +
+          `${met ? 'met' : 'MISSED'}${set.gated ? '' : ' (reported, not gated)'}`,
+      );
       if (existsSync(SCORE_PY)) {
         try {
           const py = execFileSync('python3', [SCORE_PY, set.path, out], { encoding: 'utf8' });

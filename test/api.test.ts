@@ -134,6 +134,20 @@ describe('POST /api/chat answers', () => {
     expect(body.answer).toMatch(/Chào bác|không có gì/);
   });
 
+  it('never answers a medicine dose question from a lesson', async () => {
+    const body = await ask('tre 5 tuoi sot uong may vien paracetamol');
+    expect(body.kind).toBe('out_of_scope');
+    expect(body.answer).toMatch(/bác sĩ/);
+  });
+
+  it('reads "how not to be scammed" as a wish to learn, and "I was scammed" as an emergency', async () => {
+    const learn = await ask('mua do tren shopee sao cho khoi bi lua');
+    expect(learn.kind).toBe('answer');
+    const emergency = await ask('toi vua bi lua chuyen 5 trieu roi');
+    expect(emergency.kind).toBe('safety');
+    expect(emergency.answer).toMatch(/ngân hàng/);
+  });
+
   it('answers a real question that starts with a greeting', async () => {
     const body = await ask('chao bac, cho hoi cach cai vneid');
     expect(body.kind).toBe('answer');

@@ -44,6 +44,8 @@ const IMPERSONATING = w('gia danh|gia mao|mao danh|mao nhan|tu xung|xung la|tu n
 const SCAMMED = w('bi lua|bi gat|bi chiem doat|bi lay mat|mat het tien|bi mat tien|bi hack|bi tru tien|bi trom tien|lo chuyen tien');
 const REPORT_SCAM = /\b(lua dao|lua)\b.{0,30}\b(bao ai|bao o dau|to giac|trinh bao|lam gi bay gio)\b/;
 const ALREADY = w('da|lo|vua|roi|mat roi');
+/** "khỏi bị lừa", "tránh bị lừa": wanting not to be scammed, unless something already happened. */
+const PREVENTION = /\b(khoi|tranh|khong|chong|phong|de khong|sao cho khong|dung de) bi (lua|gat)\b/;
 
 /** Words that show the citizen wants to learn about a scam rather than being in one. */
 const LEARNING = /\b(cach (nhan biet|phan biet|phong|tranh|nhan ra)|lam sao (biet|nhan ra|phan biet)|nhan biet|phan biet|dau hieu|la gi|la sao|the nao la|phong tranh|phong chong|meo|hoc)\b/;
@@ -68,7 +70,8 @@ export function detectScam(message: string): Exclude<ScamSituation, 'secret_shar
   if ((near(t, LINK, ENTERED, 10) && CODE_SECRET.test(t)) || (ALREADY.test(t) && near(t, HAND_OVER_CODE, CODE_SECRET, 3) && !learning)) {
     return 'compromised';
   }
-  if (SCAMMED.test(t) || REPORT_SCAM.test(t)) return 'already_scammed';
+  const preventing = PREVENTION.test(t) && !w('da|lo|vua|mat roi|mat het').test(t);
+  if ((SCAMMED.test(t) && !preventing) || REPORT_SCAM.test(t)) return 'already_scammed';
   if (AUTHORITY.test(t) && CONTACT.test(t) && (THREAT.test(t) || near(t, DEMAND, ACTION, 6)) && !learning) return 'impersonation';
   if (IMPERSONATING.test(t) && !learning) return 'impersonation';
   if (BORROW.test(t) && SOCIAL.test(t) && MONEY_MOVE.test(t) && !learning) return 'relative_money';
@@ -88,7 +91,7 @@ const WHEN = '(hom nay|ngay mai|mai|chieu nay|toi nay|sang nay|dem nay|tuan nay|
 
 /** Illness and medicine: out of scope, and answered by pointing to a doctor. */
 const HEALTH_ADVICE =
-  /\b(uong thuoc|thuoc gi|thuoc nao|vien thuoc|thuoc ha|ke don|bi sot|sot cao|dau dau|dau bung|ho khan|tieu chay|cam cum|chua benh|tri benh|benh gi|trieu chung|huyet ap|tieu duong|an kieng|giam can)\b/;
+  /\b(uong thuoc|thuoc gi|thuoc nao|vien thuoc|thuoc ha|ke don|bi sot|sot cao|sot|dau dau|dau bung|ho khan|tieu chay|cam cum|chua benh|tri benh|benh gi|trieu chung|huyet ap|tieu duong|an kieng|giam can|may vien|lieu dung|lieu luong|paracetamol|panadol|efferalgan|hapacol|aspirin|khang sinh)\b/;
 
 /** Subjects a citizen may ask about that no lesson covers: answered with what the assistant can do. */
 const OFF_TOPIC: RegExp[] = [

@@ -32,7 +32,12 @@ export const hashEmbedder: Embedder = {
   embed: async (texts) => texts.map((t) => embedText(t)),
 };
 
-/** A trigram in more than this share of all key phrases (and at least 10 of them) is too common to count. */
+/**
+ * A trigram in more than this share of all key phrases (and at least 10 of them) is too common to count: like a
+ * word with low IDF it cannot tell lessons apart (even "vneid", found in the phrases of many lessons; full text
+ * and vectors still match it). Measured: 3%, 10% and 20% give the same hit@1 on all three question sets, and 3%
+ * is the fastest.
+ */
 const COMMON_TRIGRAM_SHARE = 0.03;
 
 /** Recomputes which trigrams are too common, and how many informative trigrams each phrase has. */

@@ -40,7 +40,10 @@ export interface ReplyTrace {
 }
 
 export class Assistant {
-  /** Promises, not results: identical questions arriving together share one search instead of each running it. */
+  /**
+   * Ranked results per prepared query, valid for the index this assistant was built on (a new index comes with
+   * a new assistant). Promises, not results: identical questions arriving together share one search.
+   */
   private readonly cache: LruCache<Promise<LessonHit[]>>;
 
   constructor(
@@ -50,11 +53,6 @@ export class Assistant {
     opts: { cacheSize?: number } = {},
   ) {
     this.cache = new LruCache(opts.cacheSize ?? 5000);
-  }
-
-  /** Retrieval results are kept per prepared query; call when the index changes. */
-  clearCache(): void {
-    this.cache.clear();
   }
 
   cacheStats(): { size: number; hits: number; misses: number } {

@@ -1,7 +1,7 @@
 /**
  * A bounded least-recently-used map. Retrieval is deterministic for a given prepared query and a given index,
  * and citizens ask the same things (quick-reply chips send identical text), so ranked results are kept here.
- * Replies are not cached: they may depend on the person. The owner drops the cache when the index changes.
+ * Replies are not cached: they may depend on the person.
  */
 export class LruCache<V> {
   private readonly entries = new Map<string, V>();
@@ -32,10 +32,6 @@ export class LruCache<V> {
 
   delete(key: string): void {
     this.entries.delete(key);
-  }
-
-  clear(): void {
-    this.entries.clear();
   }
 
   get size(): number {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Assistant } from '../bot-server/src/answering/assistant.js';
-import { HASH_EMBEDDING_SPACE } from '../bot-server/src/embedding/hashing.js';
+import { hashEmbedder } from '../bot-server/src/embedding/embedder.js';
 import { LruCache } from '../bot-server/src/retrieval/cache.js';
 import { openTestContext } from './helpers.js';
 
@@ -42,8 +42,8 @@ describe('retrieval cache in the assistant', () => {
   ];
 
   it('gives the same replies with and without the cache', async () => {
-    const uncached = new Assistant(ctx.db, ctx.catalog, HASH_EMBEDDING_SPACE, { cacheSize: 0 });
-    const cached = new Assistant(ctx.db, ctx.catalog, HASH_EMBEDDING_SPACE, { cacheSize: 100 });
+    const uncached = new Assistant(ctx.db, ctx.catalog, hashEmbedder, { cacheSize: 0 });
+    const cached = new Assistant(ctx.db, ctx.catalog, hashEmbedder, { cacheSize: 100 });
     for (const q of QUESTIONS) {
       const expected = await uncached.reply(q);
       expect(await cached.reply(q), q).toEqual(expected);
@@ -54,7 +54,7 @@ describe('retrieval cache in the assistant', () => {
   });
 
   it('runs one search for identical questions that arrive together', async () => {
-    const assistant = new Assistant(ctx.db, ctx.catalog, HASH_EMBEDDING_SPACE, { cacheSize: 100 });
+    const assistant = new Assistant(ctx.db, ctx.catalog, hashEmbedder, { cacheSize: 100 });
     const replies = await Promise.all(Array.from({ length: 20 }, () => assistant.reply('đặt lịch khám bệnh qua điện thoại')));
     expect(new Set(replies.map((r) => JSON.stringify(r))).size).toBe(1);
     expect(assistant.cacheStats()).toMatchObject({ size: 1, misses: 1, hits: 19 });

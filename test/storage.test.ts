@@ -15,7 +15,8 @@ import { openPostgres } from '../bot-server/src/db/postgres.js';
 import type { Db } from '../bot-server/src/db/types.js';
 import { LessonCatalog } from '../bot-server/src/lessons/catalog.js';
 import { chunkLesson } from '../bot-server/src/lessons/chunk.js';
-import { type Embedder, hashEmbedder, ingestLessons } from '../bot-server/src/lessons/ingest.js';
+import { type Embedder, hashEmbedder } from '../bot-server/src/embedding/embedder.js';
+import { ingestLessons } from '../bot-server/src/lessons/ingest.js';
 import { loadLessons } from '../bot-server/src/lessons/load.js';
 import type { Lesson } from '../bot-server/src/lessons/schema.js';
 import { prepareQuery } from '../bot-server/src/retrieval/query.js';
@@ -368,11 +369,11 @@ for (const backend of backends) {
 
       it.each(QUESTIONS)('%s -> %s first', async (question, expected) => {
         const query = prepareQuery(question, catalog.typos);
-        const hits = await searchChunks(db, query, { space: hashEmbedder.space });
+        const hits = await searchChunks(db, query, { embedder: hashEmbedder });
         expect(hits.length).toBeGreaterThan(0);
         const ranked = rankLessons(hits);
         expect(ranked[0]!.lessonId.startsWith(expected), `top: ${ranked.map((r) => r.lessonId).slice(0, 3)}`).toBe(true);
-        expect(ranked[0]!.best.lessonId).toBe(ranked[0]!.lessonId);
+        expect(ranked[0]!.chunks[0]!.lessonId).toBe(ranked[0]!.lessonId);
         for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1]!.score).toBeGreaterThanOrEqual(ranked[i]!.score);
         results.set(
           question,
@@ -382,7 +383,7 @@ for (const backend of backends) {
 
       it('with and without diacritics the same lesson comes first', async () => {
         const top = async (q: string) =>
-          rankLessons(await searchChunks(db, prepareQuery(q, catalog.typos), { space: hashEmbedder.space }))[0]?.lessonId;
+          rankLessons(await searchChunks(db, prepareQuery(q, catalog.typos), { embedder: hashEmbedder }))[0]?.lessonId;
         expect(await top('cách kích hoạt VNeID')).toBe(await top('cach kich hoat vneid'));
         expect(await top('chuyển khoản nhầm')).toBe(await top('chuyen khoan nham'));
         expect(await top('chuyen khoan nham')).toBe('thanh-toan-chuyen-nham');
@@ -392,7 +393,7 @@ for (const backend of backends) {
 
       it('a topic filter only returns lessons of that topic', async () => {
         const query = prepareQuery('chuyển khoản nhầm bị lừa', catalog.typos);
-        const hits = await searchChunks(db, query, { space: hashEmbedder.space, topic: 'an-toan' });
+        const hits = await searchChunks(db, query, { embedder: hashEmbedder, topic: 'an-toan' });
         expect(hits.length).toBeGreaterThan(0);
         for (const h of hits) expect(catalog.get(h.lessonId)!.topic).toBe('an-toan');
       });

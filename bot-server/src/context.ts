@@ -2,7 +2,8 @@ import { Assistant } from './answering/assistant.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/index.js';
 import { LessonCatalog } from './lessons/catalog.js';
-import { type IngestProgress, type IngestReport, hashEmbedder, ingestLessons } from './lessons/ingest.js';
+import { hashEmbedder } from './embedding/embedder.js';
+import { type IngestProgress, type IngestReport, ingestLessons } from './lessons/ingest.js';
 import { loadLessons } from './lessons/load.js';
 
 /** Everything a request needs, opened once per process: the server, the CLI and the benchmarks share it. */
@@ -25,7 +26,7 @@ export async function openContext(
   try {
     const ingest = await ingestLessons(db, lessons, { embedder: hashEmbedder, onProgress: opts.onProgress });
     const catalog = new LessonCatalog(lessons);
-    const assistant = new Assistant(db, catalog, hashEmbedder.space, { cacheSize: config.retrievalCacheSize });
+    const assistant = new Assistant(db, catalog, hashEmbedder, { cacheSize: config.retrievalCacheSize });
     return { config, db, catalog, assistant, ingest, close: () => db.close() };
   } catch (err) {
     await db.close();

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/index.js';
+import type { Embedder } from '../embedding/embedder.js';
 import type { LessonCatalog } from '../lessons/catalog.js';
 import { type Lesson, toLessonRef } from '../lessons/schema.js';
 import { LruCache } from '../retrieval/cache.js';
@@ -49,7 +50,7 @@ export class Assistant {
   constructor(
     private readonly db: Queryable,
     private readonly catalog: LessonCatalog,
-    private readonly space: string,
+    private readonly embedder: Embedder,
     opts: { cacheSize?: number } = {},
   ) {
     this.cache = new LruCache(opts.cacheSize ?? 5000);
@@ -121,7 +122,7 @@ export class Assistant {
     const key = JSON.stringify([q.tsquery, q.exactTsquery, q.trigramText, topic ?? null]);
     let pending = this.cache.get(key);
     if (!pending) {
-      pending = searchChunks(this.db, q, { space: this.space, topic }).then((hits) =>
+      pending = searchChunks(this.db, q, { embedder: this.embedder, topic }).then((hits) =>
         rankLessons(hits).filter((h) => this.catalog.get(h.lessonId)),
       );
       this.cache.set(key, pending);

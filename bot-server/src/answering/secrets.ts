@@ -28,7 +28,7 @@ const PLACEHOLDER: Record<SecretKind, string> = {
 const DIGIT_RUN = /(?<![\p{L}\p{N}])\d(?:[ .-]?\d)*(?![\p{L}\p{N}])/gu;
 const OTP_CONTEXT = /\b(otp|ma|code|xac thuc|xac nhan|kich hoat|ma so|pin|smart ?otp)\b/;
 const PHONE = /^(?:\+?84|0)(?:3|5|7|8|9)\d{8}$/;
-const PASSWORD = /\b(mat khau|pass(?:word)?|mk|mat ma)\b(?:\s+(?:cua\s+\S+|moi|cu|ngan hang|zalo|vneid|app))*\s*(?:la|:|=|\bla\b)\s*(\S{4,})/g;
+const PASSWORD = /\b(mat khau|pass(?:word)?|mk|mat ma)\b(?:\s+(?:cua\s+\S+|moi|cu|ngan hang|zalo|vneid|app))*\s*(?:la|:|=)\s*(\S{4,})/g;
 const ACCOUNT_CONTEXT = /\b(so tai khoan|stk|tai khoan so|tk)\b/;
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pgvector from 'pgvector';
 import type { Db } from '../db/index.js';
-import { embedText, HASH_EMBEDDING_SPACE } from '../embedding/hashing.js';
+import { type Embedder, hashEmbedder } from '../embedding/embedder.js';
 import { CHUNKER_VERSION, chunkLesson } from './chunk.js';
 import type { Lesson } from './schema.js';
 
@@ -20,17 +20,6 @@ export interface IngestReport {
   embedded: number;
   ms: number;
 }
-
-export interface Embedder {
-  space: string;
-  embed(texts: string[]): Promise<number[][]>;
-}
-
-/** The offline default; an OpenAI-compatible embedder can take its place (see the LLM issue). */
-export const hashEmbedder: Embedder = {
-  space: HASH_EMBEDDING_SPACE,
-  embed: async (texts) => texts.map((t) => embedText(t)),
-};
 
 /**
  * A trigram in more than this share of all key phrases (and at least 10 of them) is too common to count: like a
@@ -61,9 +50,12 @@ async function refreshTrigramStatistics(db: Db): Promise<void> {
   });
 }
 
-/** What decides whether a lesson must be re-indexed: its bytes and the chunker that cut it. */
+/**
+ * What decides whether a lesson must be re-indexed: its bytes, the chunker that cut it and the trigram cut
+ * (changing either in code must not leave an existing database indexed the old way).
+ */
 function indexHash(lesson: Lesson): string {
-  return createHash('sha256').update(`${CHUNKER_VERSION}:${lesson.hash}`).digest('hex');
+  return createHash('sha256').update(`${CHUNKER_VERSION}:${COMMON_TRIGRAM_SHARE}:${lesson.hash}`).digest('hex');
 }
 
 /**

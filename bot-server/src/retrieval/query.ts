@@ -1,4 +1,3 @@
-import { embedText } from '../embedding/hashing.js';
 import { foldVietnamese } from '../text/fold.js';
 import { accentedSyllables, contentSyllables, STOP_SYLLABLES } from '../text/tokens.js';
 import type { TypoCorrector } from './typos.js';
@@ -13,7 +12,8 @@ export interface PreparedQuery {
   exactTsquery: string;
   /** Folded content syllables as typed (typos kept: trigrams are the channel that tolerates them). */
   trigramText: string;
-  vector: number[];
+  /** What the query vector is made from (embedded only when a search really runs). */
+  embeddingText: string;
 }
 
 export function prepareQuery(message: string, typos: TypoCorrector): PreparedQuery {
@@ -27,6 +27,6 @@ export function prepareQuery(message: string, typos: TypoCorrector): PreparedQue
     tsquery: alternatives.join(' | '),
     exactTsquery: accented.map((s) => `'${s}'`).join(' | '),
     trigramText: typed.join(' '),
-    vector: embedText(terms.join(' ') || foldVietnamese(message)),
+    embeddingText: terms.join(' ') || foldVietnamese(message),
   };
 }

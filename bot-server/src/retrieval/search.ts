@@ -1,5 +1,6 @@
 import pgvector from 'pgvector';
 import type { Queryable } from '../db/index.js';
+import type { Embedder } from '../embedding/embedder.js';
 import type { PreparedQuery } from './query.js';
 
 export interface ChunkHit {
@@ -17,7 +18,8 @@ export interface ChunkHit {
 }
 
 export interface SearchOptions {
-  space: string;
+  /** The embedder whose space the chunk vectors were indexed in. */
+  embedder: Embedder;
   /** Candidates taken from each source before fusion. */
   perSource?: number;
   limit?: number;
@@ -40,13 +42,14 @@ export const RRF_K = 10;
 const HYBRID_SQL = 'SELECT * FROM hybrid_search($1, $2, $3, $4::vector, $5, $6, $7, $8, $9)';
 
 export async function searchChunks(db: Queryable, q: PreparedQuery, opts: SearchOptions): Promise<ChunkHit[]> {
+  const [vector] = await opts.embedder.embed([q.embeddingText]);
   return db.query<ChunkHit>(HYBRID_SQL, [
     q.tsquery,
     q.exactTsquery,
     q.trigramText,
-    pgvector.toSql(q.vector),
+    pgvector.toSql(vector!),
     opts.perSource ?? 10,
-    opts.space,
+    opts.embedder.space,
     opts.limit ?? 20,
     opts.topic ?? null,
     RRF_K,
@@ -56,8 +59,6 @@ export async function searchChunks(db: Queryable, q: PreparedQuery, opts: Search
 export interface LessonHit {
   lessonId: string;
   score: number;
-  /** The lesson's best chunk: the one an answer should quote first. */
-  best: ChunkHit;
   chunks: ChunkHit[];
 }
 
@@ -73,7 +74,6 @@ export function rankLessons(hits: ChunkHit[]): LessonHit[] {
     .map(([lessonId, chunks]) => ({
       lessonId,
       chunks,
-      best: chunks[0]!,
       score: chunks[0]!.score + 0.5 * (chunks[1]?.score ?? 0),
     }))
     .sort((a, b) => b.score - a.score || a.lessonId.localeCompare(b.lessonId));

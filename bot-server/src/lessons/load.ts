@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Lesson, LessonSchema } from './schema.js';
@@ -20,11 +20,14 @@ export class LessonValidationError extends Error {
   }
 }
 
+/** Illustrations live in knowledge/media/, which holds no lessons. */
+export const MEDIA_FOLDER = 'media';
+
 /** Lesson files are knowledge/<topic>/<id>.md; files at the top (README.md, PLAN.md) are documentation. */
 export function listLessonFiles(dir: string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === MEDIA_FOLDER) continue;
     for (const f of readdirSync(join(dir, entry.name), { withFileTypes: true })) {
       if (f.isFile() && f.name.endsWith('.md')) files.push(join(dir, entry.name, f.name));
     }
@@ -56,7 +59,12 @@ export function parseLessonFile(path: string, raw: string, root: string, problem
     }
     return undefined;
   }
-  const lesson = parsed.data;
+  const { steps, ...fields } = parsed.data;
+  const lesson = {
+    ...fields,
+    steps: steps.map((s) => (typeof s === 'string' ? s : s.text)),
+    images: steps.map((s) => (typeof s === 'string' ? null : s.image)),
+  };
   const expectedName = `${lesson.id}.md`;
   if (!path.endsWith(`/${expectedName}`)) {
     problems.push({ file, field: 'id', reason: `id "${lesson.id}" must match the file name (${expectedName})` });
@@ -67,6 +75,20 @@ export function parseLessonFile(path: string, raw: string, root: string, problem
   }
   const hash = createHash('sha256').update(raw).digest('hex');
   return { ...lesson, body: m[2]!.trim(), file, hash };
+}
+
+/** Every illustration a step names must exist as knowledge/media/<name>.svg. */
+export function checkImages(lessons: Lesson[], mediaDir: string, problems: LessonProblem[]): void {
+  const available = existsSync(mediaDir)
+    ? new Set(readdirSync(mediaDir).filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4)))
+    : new Set<string>();
+  for (const l of lessons) {
+    l.images.forEach((image, i) => {
+      if (image !== null && !available.has(image)) {
+        problems.push({ file: l.file, field: `steps.${i}.image`, reason: `no illustration "${image}" (expected media/${image}.svg)` });
+      }
+    });
+  }
 }
 
 /** Checks what no single file can: unique ids, existing prerequisites, no prerequisite cycle. */
@@ -112,6 +134,7 @@ export function loadLessons(dir: string): Lesson[] {
     if (lesson) lessons.push(lesson);
   }
   checkLessonGraph(lessons, problems);
+  checkImages(lessons, join(dir, MEDIA_FOLDER), problems);
   if (problems.length > 0) throw new LessonValidationError(problems);
   return lessons;
 }

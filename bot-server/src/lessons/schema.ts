@@ -45,6 +45,17 @@ export const SourceSchema = z
   })
   .strict();
 
+/** An illustration is an SVG drawn for the project, named by its file in knowledge/media/ without ".svg". */
+export const IMAGE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** A step is its text, or its text with an illustration. */
+export const StepSchema = z.union([
+  text,
+  z
+    .object({ text, image: z.string().regex(IMAGE_NAME, 'must name an SVG in knowledge/media/ (a-z 0-9 -)') })
+    .strict(),
+]);
+
 export const LessonSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters, digits and dashes'),
@@ -56,13 +67,18 @@ export const LessonSchema = z
     keywords: z.array(text).min(1, 'needs at least one keyword'),
     digcomp: z.array(z.coerce.string()).default([]),
     sources: z.array(SourceSchema, { message: 'no source: every lesson cites at least one' }).min(1, 'no source: every lesson cites at least one'),
-    steps: z.array(text).min(3, 'needs 3 to 7 steps').max(7, 'needs 3 to 7 steps'),
+    steps: z.array(StepSchema).min(3, 'needs 3 to 7 steps').max(7, 'needs 3 to 7 steps'),
     pitfalls: z.array(text).default([]),
     quiz: z.array(QuizQuestionSchema).min(1, 'needs at least one quiz question').max(6, 'at most 6 quiz questions'),
   })
   .strict();
 
-export type LessonFrontMatter = z.infer<typeof LessonSchema>;
+export type LessonFrontMatter = Omit<z.infer<typeof LessonSchema>, 'steps'> & {
+  /** Step texts, in order. */
+  steps: string[];
+  /** The illustration of each step (same index as steps), or null. */
+  images: (string | null)[];
+};
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
 
 /** A validated lesson as the rest of the server sees it. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -7,6 +8,9 @@ import type { AppContext } from './context.js';
 import { healthPlugin } from './health/plugin.js';
 import { lessonsPlugin } from './lessons/plugin.js';
 import { webPlugin } from './web/plugin.js';
+import { areasPlugin } from './areas/plugin.js';
+import { MEDIA_FOLDER } from './lessons/load.js';
+import { tipsPlugin } from './tips/plugin.js';
 
 const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -61,12 +65,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     reply.header('referrer-policy', 'no-referrer');
   });
 
+  // Static files first: routes registered before the rate limiter are not counted, so opening the app and its
+  // pictures does not use up a citizen's budget of questions.
+  await app.register(webPlugin, { miniAppDir: ctx.config.miniAppDir, mediaDir: join(ctx.config.knowledgeDir, MEDIA_FOLDER) });
   await app.register(rateLimit, { max: ctx.config.rateLimitPerMinute, timeWindow: '1 minute' });
   await app.register(websocket, websocketOptions);
   await app.register(healthPlugin, { db: ctx.db, catalog: ctx.catalog });
   await app.register(lessonsPlugin, { catalog: ctx.catalog });
+  await app.register(areasPlugin, { areas: ctx.areas });
+  await app.register(tipsPlugin, { areas: ctx.areas });
   await app.register(chatPlugin, { assistant: ctx.assistant });
-  await app.register(webPlugin, { miniAppDir: ctx.config.miniAppDir });
   app.addHook('onClose', async () => ctx.close());
   return app;
 }

@@ -12,6 +12,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   KNOWLEDGE_DIR: z.string().min(1).default(resolve(REPO_ROOT, 'knowledge')),
   MINI_APP_DIR: z.string().min(1).default(resolve(REPO_ROOT, 'mini-app/www')),
+  AREAS_FILE: z.string().min(1).default(resolve(REPO_ROOT, 'bot-server/config/areas.json')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   RETRIEVAL_CACHE_SIZE: z.coerce.number().int().min(0).default(5000),
@@ -26,6 +27,8 @@ export interface Config {
   databaseUrl?: string;
   knowledgeDir: string;
   miniAppDir: string;
+  /** The province and wards this deployment serves. */
+  areasFile: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   rateLimitPerMinute: number;
   /** Ranked results kept for repeated questions; 0 turns the cache off. */
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     knowledgeDir: resolve(e.KNOWLEDGE_DIR),
     miniAppDir: resolve(e.MINI_APP_DIR),
+    areasFile: resolve(e.AREAS_FILE),
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     retrievalCacheSize: e.RETRIEVAL_CACHE_SIZE,

@@ -1,4 +1,5 @@
 import { Assistant } from './answering/assistant.js';
+import { type Areas, loadAreas } from './areas/areas.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/index.js';
 import { LessonCatalog } from './lessons/catalog.js';
@@ -11,6 +12,7 @@ export interface AppContext {
   config: Config;
   db: Db;
   catalog: LessonCatalog;
+  areas: Areas;
   assistant: Assistant;
   ingest: IngestReport;
   close(): Promise<void>;
@@ -22,12 +24,13 @@ export async function openContext(
 ): Promise<AppContext> {
   // Validate the lessons before touching the database: a broken lesson stops start-up with its file and field.
   const lessons = loadLessons(config.knowledgeDir);
+  const areas = loadAreas(config.areasFile);
   const db = await openDatabase(config);
   try {
     const ingest = await ingestLessons(db, lessons, { embedder: hashEmbedder, onProgress: opts.onProgress });
     const catalog = new LessonCatalog(lessons);
     const assistant = new Assistant(db, catalog, hashEmbedder, { cacheSize: config.retrievalCacheSize });
-    return { config, db, catalog, assistant, ingest, close: () => db.close() };
+    return { config, db, catalog, areas, assistant, ingest, close: () => db.close() };
   } catch (err) {
     await db.close();
     throw err;

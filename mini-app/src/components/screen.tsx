@@ -1,0 +1,22 @@
+import type { ReactNode } from 'react';
+import { Page } from 'zmp-ui';
+import { identityStore } from '../stores/identity';
+import { useStore } from '../stores/store';
+
+/** One screen: a heading, the development-identity marker when not in Zalo, then the content. */
+export function Screen({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
+  const identity = useStore(identityStore);
+  return (
+    <Page className={className ? `screen ${className}` : 'screen'} resetScroll>
+      <header className="screen-header">
+        <h1>{title}</h1>
+      </header>
+      {identity?.source === 'development' && (
+        <p className="dev-banner" role="note">
+          Chế độ thử nghiệm (không mở trong Zalo): dữ liệu chỉ lưu trên máy này.
+        </p>
+      )}
+      <main className="screen-body">{children}</main>
+    </Page>
+  );
+}

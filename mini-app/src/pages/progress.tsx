@@ -1,0 +1,89 @@
+import { useEffect } from 'react';
+import { useNavigate } from 'zmp-ui';
+import { ErrorNote } from '../components/error-note';
+import { Icon } from '../components/icons';
+import { Screen } from '../components/screen';
+import { recommendNext } from '../services/recommend';
+import { catalogueStore, loadCatalogue } from '../stores/catalogue';
+import { identityStore } from '../stores/identity';
+import { progressStore } from '../stores/progress';
+import { settingsStore } from '../stores/settings';
+import { useStore } from '../stores/store';
+
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getDate()}/${d.getMonth() + 1}/${d.getFullYear()}`;
+}
+
+export function ProgressPage() {
+  const navigate = useNavigate();
+  const catalogue = useStore(catalogueStore);
+  const progress = useStore(progressStore);
+  const identity = useStore(identityStore);
+  const { area } = useStore(settingsStore);
+  useEffect(() => void loadCatalogue(), []);
+
+  const doneLessons = catalogue.lessons.filter((l) => progress[l.id]?.completedAt);
+  const next = recommendNext(catalogue.lessons, progress);
+
+  return (
+    <Screen title="Tiến độ học">
+      {catalogue.status === 'error' && <ErrorNote message={catalogue.error ?? ''} onRetry={() => void loadCatalogue(true)} />}
+      <p className="lead">
+        Bác đã học xong <strong>{doneLessons.length}</strong> trên {catalogue.lessons.length} bài.
+      </p>
+
+      {next && (
+        <section className="answer" aria-labelledby="next-heading">
+          <h2 id="next-heading">Bài nên học tiếp</h2>
+          <p className="card-title">{next.lesson.title}</p>
+          <p>{next.reason}</p>
+          <button type="button" className="btn btn-primary" onClick={() => navigate(`/lesson/${next.lesson.id}`)}>
+            Học bài này
+          </button>
+        </section>
+      )}
+
+      <h2>Giấy ghi nhận theo chủ đề</h2>
+      {doneLessons.length === 0 && <p>Khi bác học xong một bài, giấy ghi nhận của chủ đề đó sẽ hiện ở đây.</p>}
+      {catalogue.topics.map((t) => {
+        const inTopic = catalogue.lessons.filter((l) => l.topic === t.id);
+        const done = inTopic.filter((l) => progress[l.id]?.completedAt);
+        if (done.length === 0) return null;
+        const complete = done.length === inTopic.length;
+        const correct = done.reduce((n, l) => n + (progress[l.id]?.quiz?.correct ?? 0), 0);
+        const total = done.reduce((n, l) => n + (progress[l.id]?.quiz?.total ?? 0), 0);
+        return (
+          <section key={t.id} className="certificate" aria-label={`Giấy ghi nhận: ${t.label}`}>
+            <p className="certificate-head">Bình dân học vụ số · Giấy ghi nhận</p>
+            <h3>{t.label}</h3>
+            <p>
+              {identity?.source === 'zalo' ? identity.name : 'Người học'}
+              {area ? ` · ${area.ward}, ${area.province}` : ''}
+            </p>
+            <p className={complete ? 'certificate-status complete' : 'certificate-status'}>
+              {complete ? (
+                <>
+                  <Icon name="check" /> Đã học xong cả chủ đề
+                </>
+              ) : (
+                `Đã học ${done.length} trên ${inTopic.length} bài`
+              )}
+            </p>
+            <ul>
+              {done.map((l) => (
+                <li key={l.id}>
+                  {l.title} ({formatDate(progress[l.id]!.completedAt!)})
+                </li>
+              ))}
+            </ul>
+            <p>
+              Bài kiểm tra: đúng {correct} trên {total} câu.
+            </p>
+            <p className="hint">Bác đưa màn hình này cho thành viên Tổ công nghệ số cộng đồng xem.</p>
+          </section>
+        );
+      })}
+    </Screen>
+  );
+}

@@ -1,0 +1,132 @@
+import { API_BASE, ApiError, askOverHttp } from './api';
+import type { ChatReply } from './types';
+
+type Status = 'connecting' | 'open' | 'closed';
+type Pending = { resolve: (r: ChatReply) => void; reject: (e: Error) => void; message: string; timer: ReturnType<typeof setTimeout> };
+
+/** How long to wait for a WebSocket reply before asking again over HTTP. */
+const WS_REPLY_TIMEOUT_MS = 8_000;
+const MAX_BACKOFF_MS = 15_000;
+
+/**
+ * Chat over the WebSocket, with HTTP as the fallback: when the socket is down (or drops while a question is in
+ * flight) the question goes over POST /api/chat, so the citizen always gets an answer while the socket reconnects.
+ */
+export class ChatConnection {
+  private ws: WebSocket | undefined;
+  private status: Status = 'closed';
+  private attempts = 0;
+  private nextId = 1;
+  private readonly pending = new Map<string, Pending>();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private readonly listeners = new Set<(s: Status) => void>();
+
+  constructor(private readonly url: string = websocketUrl()) {}
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.ws?.close();
+  }
+
+  onStatus(listener: (s: Status) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  getStatus(): Status {
+    return this.status;
+  }
+
+  ask(message: string): Promise<ChatReply> {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return askOverHttp(message);
+    const id = String(this.nextId++);
+    return new Promise<ChatReply>((resolve, reject) => {
+      const timer = setTimeout(() => this.fallBackToHttp(id), WS_REPLY_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, message, timer });
+      try {
+        ws.send(JSON.stringify({ type: 'chat', id, message }));
+      } catch {
+        this.fallBackToHttp(id);
+      }
+    });
+  }
+
+  private setStatus(s: Status): void {
+    this.status = s;
+    for (const l of this.listeners) l(s);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.setStatus('connecting');
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempts = 0;
+      this.setStatus('open');
+    };
+    ws.onmessage = (ev) => this.handleFrame(ev.data);
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = undefined;
+      this.setStatus('closed');
+      for (const id of [...this.pending.keys()]) this.fallBackToHttp(id);
+      this.scheduleReconnect();
+    };
+    ws.onerror = () => ws.close();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.attempts) * (0.75 + Math.random() * 0.5);
+    this.attempts++;
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private handleFrame(data: unknown): void {
+    let frame: { type?: string; id?: string; error?: string } & Partial<ChatReply>;
+    try {
+      frame = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    const p = frame.id ? this.pending.get(frame.id) : undefined;
+    if (!p || !frame.id) return;
+    this.pending.delete(frame.id);
+    clearTimeout(p.timer);
+    if (frame.type === 'reply') {
+      const { type: _t, id: _i, ...reply } = frame;
+      p.resolve(reply as ChatReply);
+    } else {
+      p.reject(new ApiError(frame.error || 'Có lỗi, bác thử lại nhé.', 400, true));
+    }
+  }
+
+  private fallBackToHttp(id: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    askOverHttp(p.message).then(p.resolve, p.reject);
+  }
+}
+
+function websocketUrl(): string {
+  const base = API_BASE ? new URL(API_BASE) : new URL(window.location.href);
+  const proto = base.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${base.host}/ws`;
+}

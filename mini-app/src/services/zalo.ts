@@ -1,0 +1,115 @@
+/**
+ * Everything that differs between the Zalo app and a normal browser. zmp-sdk is loaded only inside Zalo, so the
+ * first screen in a browser does not pay for it, and its APIs (which reject outside Zalo) are never called there.
+ */
+type Sdk = typeof import('zmp-sdk');
+
+export function isInsideZalo(): boolean {
+  return typeof navigator !== 'undefined' && /zalo/i.test(navigator.userAgent);
+}
+
+let sdkPromise: Promise<Sdk> | undefined;
+function loadSdk(): Promise<Sdk> {
+  sdkPromise ??= import('zmp-sdk');
+  return sdkPromise;
+}
+
+export interface Identity {
+  id: string;
+  name: string;
+  /** 'zalo' inside Zalo; 'development' in a browser, shown to the user as a test identity. */
+  source: 'zalo' | 'development';
+  /** Zalo access token for the server to verify; empty outside Zalo. */
+  accessToken: string;
+}
+
+const DEV_ID_KEY = 'bhvs.devId';
+
+/** Inside Zalo: the Zalo user. Elsewhere: an explicit, clearly marked development identity kept on this device. */
+export async function resolveIdentity(storage: { get(k: string): string | null; set(k: string, v: string): void }): Promise<Identity> {
+  if (isInsideZalo()) {
+    try {
+      const sdk = await loadSdk();
+      const [{ userInfo }, accessToken] = await Promise.all([
+        sdk.getUserInfo({ autoRequestPermission: false }),
+        sdk.getAccessToken().catch(() => ''),
+      ]);
+      return { id: userInfo.id, name: userInfo.name || 'Bác', source: 'zalo', accessToken };
+    } catch {
+      // Falls through: the citizen can still learn; the server treats them as anonymous.
+    }
+  }
+  let id = storage.get(DEV_ID_KEY);
+  if (!id) {
+    id = `dev-${Math.random().toString(36).slice(2, 10)}`;
+    storage.set(DEV_ID_KEY, id);
+  }
+  return { id, name: 'Người dùng thử', source: 'development', accessToken: '' };
+}
+
+/** Deep-link parameters (?lesson=ID, ?ref=CODE). Inside Zalo they come through getRouteParams. */
+export async function readRouteParams(): Promise<Record<string, string>> {
+  if (isInsideZalo()) {
+    try {
+      return (await loadSdk()).getRouteParams();
+    } catch {
+      // Fall back to the page's own query string below.
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(window.location.search));
+}
+
+export type ShareResult = 'shared' | 'copied' | 'failed';
+
+/** Shares a lesson: Zalo's share sheet inside Zalo, the system share sheet or the clipboard elsewhere. */
+export async function shareLesson(lesson: { id: string; title: string; summary: string }): Promise<ShareResult> {
+  const path = `?lesson=${encodeURIComponent(lesson.id)}`;
+  if (isInsideZalo()) {
+    try {
+      const sdk = await loadSdk();
+      await sdk.openShareSheet({
+        type: 'zmp_deep_link',
+        data: { title: lesson.title, description: lesson.summary, thumbnail: new URL('icon.png', window.location.href).href, path },
+      });
+      return 'shared';
+    } catch {
+      return 'failed';
+    }
+  }
+  const url = new URL(path, window.location.href).href;
+  try {
+    if (navigator.share) {
+      await navigator.share({ title: lesson.title, text: lesson.summary, url });
+      return 'shared';
+    }
+    await navigator.clipboard.writeText(`${lesson.title}: ${url}`);
+    return 'copied';
+  } catch {
+    return 'failed';
+  }
+}
+
+/** The ward's Official Account, when the deployment configures one (VITE_ZALO_OA_ID at build time). */
+export const OA_ID: string = import.meta.env.VITE_ZALO_OA_ID ?? '';
+
+export async function followWardAccount(): Promise<boolean> {
+  if (!OA_ID || !isInsideZalo()) return false;
+  try {
+    await (await loadSdk()).followOA({ id: OA_ID });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** zmp-sdk nativeStorage, which exists only inside Zalo (it throws elsewhere, even on localhost). */
+export async function loadNativeStorage(): Promise<Sdk['nativeStorage'] | undefined> {
+  if (!isInsideZalo()) return undefined;
+  try {
+    const { nativeStorage } = await loadSdk();
+    nativeStorage.getItem('bhvs.probe');
+    return nativeStorage;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,9 @@
+import { storage } from '../services/storage';
+import { resolveIdentity, type Identity } from '../services/zalo';
+import { createStore } from './store';
+
+export const identityStore = createStore<Identity | null>(null);
+
+export async function loadIdentity(): Promise<void> {
+  identityStore.set(await resolveIdentity(storage));
+}

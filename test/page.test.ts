@@ -2,24 +2,16 @@
  * The minimal chat page (bot-server/public) in a real headless Chromium, against the real app listening on a
  * real port with a real database. Nothing is intercepted: the page talks to the server.
  *
- * Chromium: CHROMIUM_PATH, else /usr/bin/chromium (Debian/Ubuntu: apt-get install -y chromium). Without it
- * the suite is skipped locally (the reason is in its name) and fails under CI=true.
+ * Chromium: see test/browser.ts.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../bot-server/src/app.js';
+import { browserSuiteTitle, launchChromium, SKIP_BROWSER } from './browser.js';
 import { openTestContext } from './helpers.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const SKIP = !HAVE_CHROMIUM && process.env.CI !== 'true';
-const TITLE = SKIP
-  ? `chat page in Chromium (skipped: no Chromium at ${CHROMIUM}; install it or set CHROMIUM_PATH)`
-  : 'chat page in Chromium';
 
 interface ChatReply {
   kind: string;
@@ -28,7 +20,7 @@ interface ChatReply {
   next?: { id: string; title: string };
 }
 
-describe.skipIf(SKIP)(TITLE, () => {
+describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('minimal chat page in Chromium'), () => {
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
@@ -37,16 +29,12 @@ describe.skipIf(SKIP)(TITLE, () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`CI=true but no Chromium at ${CHROMIUM}: install it or set CHROMIUM_PATH`);
     // A folder without a built mini app, so / is always the minimal chat page under test.
     const ctx = await openTestContext({ miniAppDir: join('/nonexistent', 'bhvs-no-mini-app') });
     app = await buildApp(ctx);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

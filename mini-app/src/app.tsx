@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { AnimationRoutes, App, Route, SnackbarProvider, ZMPRouter, useNavigate } from 'zmp-ui';
+import { AnimationRoutes, App, Route, SnackbarProvider, ZMPRouter } from 'zmp-ui';
 import { BottomNav } from './components/bottom-nav';
 import { ChatPage } from './pages/chat';
 import { LessonPage } from './pages/lesson';
@@ -10,6 +10,7 @@ import { TopicPage } from './pages/topic';
 import { TopicsPage } from './pages/topics';
 import { storage } from './services/storage';
 import { readRouteParams } from './services/zalo';
+import { useGo } from './components/use-go';
 
 export const REFERRAL_KEY = 'bhvs.ref';
 const LESSON_ID = /^[a-z0-9-]{1,100}$/;
@@ -17,11 +18,11 @@ const REF_CODE = /^[A-Za-z0-9_-]{4,64}$/;
 
 /** ?lesson=ID opens that lesson; ?ref=CODE is remembered for the community team that shared the link. */
 function DeepLinks() {
-  const navigate = useNavigate();
+  const navigate = useGo();
   useEffect(() => {
     void readRouteParams().then((params) => {
       if (params.ref && REF_CODE.test(params.ref)) storage.set(REFERRAL_KEY, params.ref);
-      if (params.lesson && LESSON_ID.test(params.lesson)) navigate(`/lesson/${params.lesson}`, { animate: false });
+      if (params.lesson && LESSON_ID.test(params.lesson)) navigate(`/lesson/${params.lesson}`);
     });
   }, [navigate]);
   return null;

@@ -18,6 +18,7 @@ export async function webPlugin(app: FastifyInstance, opts: { miniAppDir: string
     root,
     prefix: '/',
     index: ['index.html'],
+    preCompressed: true,
     cacheControl: false,
     setHeaders(res, path) {
       res.setHeader('cache-control', /\/assets\/[^/]+\.[A-Za-z0-9_-]{8}\./.test(path) ? `public, max-age=${ONE_YEAR_S}, immutable` : 'no-cache');

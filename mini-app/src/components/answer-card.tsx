@@ -1,7 +1,7 @@
-import { useNavigate } from 'zmp-ui';
 import type { ChatReply } from '../services/types';
 import { Icon } from './icons';
 import { ListenButton } from './listen-button';
+import { useGo } from './use-go';
 
 type Block = { kind: 'para'; text: string } | { kind: 'steps'; items: string[] };
 
@@ -27,7 +27,7 @@ export function splitAnswer(answer: string): Block[] {
 }
 
 export function AnswerCard({ reply, onChoose, id }: { reply: ChatReply; onChoose: (message: string) => void; id?: string }) {
-  const navigate = useNavigate();
+  const navigate = useGo();
   const safety = reply.kind === 'safety';
   const cited = reply.lessons[0];
   return (

@@ -1,5 +1,6 @@
-import { useLocation, useNavigate } from 'zmp-ui';
+import { useLocation } from 'zmp-ui';
 import { Icon } from './icons';
+import { useGo } from './use-go';
 
 const ITEMS = [
   { path: '/', label: 'Hỏi đáp', icon: 'chat' },
@@ -15,7 +16,7 @@ function isActive(current: string, path: string): boolean {
 }
 
 export function BottomNav() {
-  const navigate = useNavigate();
+  const navigate = useGo();
   const { pathname } = useLocation();
   return (
     <nav className="bottom-nav" aria-label="Chuyển màn hình">
@@ -27,7 +28,7 @@ export function BottomNav() {
             type="button"
             className={active ? 'nav-item active' : 'nav-item'}
             aria-current={active ? 'page' : undefined}
-            onClick={() => navigate(item.path, { animate: false })}
+            onClick={() => navigate(item.path)}
           >
             <Icon name={item.icon} />
             <span>{item.label}</span>

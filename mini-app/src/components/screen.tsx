@@ -10,12 +10,12 @@ export function Screen({ title, children, className }: { title: string; children
     <Page className={className ? `screen ${className}` : 'screen'} resetScroll>
       <header className="screen-header">
         <h1>{title}</h1>
+        {identity?.source === 'development' && (
+          <p className="dev-banner" role="note">
+            Chế độ thử nghiệm (không mở trong Zalo): dữ liệu chỉ lưu trên máy này.
+          </p>
+        )}
       </header>
-      {identity?.source === 'development' && (
-        <p className="dev-banner" role="note">
-          Chế độ thử nghiệm (không mở trong Zalo): dữ liệu chỉ lưu trên máy này.
-        </p>
-      )}
       <main className="screen-body">{children}</main>
     </Page>
   );

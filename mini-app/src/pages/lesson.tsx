@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'zmp-ui';
+import { useParams } from 'zmp-ui';
 import { ErrorNote } from '../components/error-note';
 import { Icon } from '../components/icons';
 import { Illustration } from '../components/illustration';
@@ -10,6 +10,7 @@ import { levelLabel } from '../services/recommend';
 import type { Lesson } from '../services/types';
 import { shareLesson } from '../services/zalo';
 import { recordQuizFinished, recordStepSeen } from '../stores/progress';
+import { useGo } from '../components/use-go';
 
 /** Where the citizen is in a lesson: one thing per screen. */
 type Phase =
@@ -62,12 +63,12 @@ export function LessonPage() {
 }
 
 function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase; setPhase: (p: Phase) => void }) {
-  const navigate = useNavigate();
+  const navigate = useGo();
   const [shareNote, setShareNote] = useState('');
   const topRef = useRef<HTMLDivElement>(null);
   // One thing per screen: every new screen starts at its top, with the reader's focus on it.
   useEffect(() => {
-    topRef.current?.scrollIntoView?.({ block: 'start' });
+    topRef.current?.closest('.zaui-page')?.scrollTo?.({ top: 0 });
     topRef.current?.focus({ preventScroll: true });
   }, [phase]);
   const steps = lesson.steps.length;

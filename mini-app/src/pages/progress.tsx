@@ -1,5 +1,4 @@
 import { useEffect } from 'react';
-import { useNavigate } from 'zmp-ui';
 import { ErrorNote } from '../components/error-note';
 import { Icon } from '../components/icons';
 import { Screen } from '../components/screen';
@@ -9,6 +8,7 @@ import { identityStore } from '../stores/identity';
 import { progressStore } from '../stores/progress';
 import { settingsStore } from '../stores/settings';
 import { useStore } from '../stores/store';
+import { useGo } from '../components/use-go';
 
 function formatDate(iso: string): string {
   const d = new Date(iso);
@@ -16,7 +16,7 @@ function formatDate(iso: string): string {
 }
 
 export function ProgressPage() {
-  const navigate = useNavigate();
+  const navigate = useGo();
   const catalogue = useStore(catalogueStore);
   const progress = useStore(progressStore);
   const identity = useStore(identityStore);

@@ -24,10 +24,11 @@ export function SettingsPage() {
   }, []);
 
   function deleteEverything() {
-    removeAllAppData([SETTINGS_KEY, PROGRESS_KEY, CHAT_KEY]);
     clearProgress();
     clearChat();
     resetSettings();
+    // Last: resetting the stores above writes their empty values, which must not stay behind either.
+    removeAllAppData([SETTINGS_KEY, PROGRESS_KEY, CHAT_KEY]);
     setConfirming(false);
     setDeleted(true);
   }

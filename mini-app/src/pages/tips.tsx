@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { useNavigate } from 'zmp-ui';
 import { ErrorNote } from '../components/error-note';
 import { Icon } from '../components/icons';
 import { Screen } from '../components/screen';
@@ -7,9 +6,10 @@ import { ApiError, fetchTips } from '../services/api';
 import type { Tip } from '../services/types';
 import { settingsStore } from '../stores/settings';
 import { useStore } from '../stores/store';
+import { useGo } from '../components/use-go';
 
 export function TipsPage() {
-  const navigate = useNavigate();
+  const navigate = useGo();
   const { area } = useStore(settingsStore);
   const [tips, setTips] = useState<Tip[] | null>(null);
   const [error, setError] = useState('');

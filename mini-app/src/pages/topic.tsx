@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useNavigate, useParams } from 'zmp-ui';
+import { useParams } from 'zmp-ui';
 import { ErrorNote } from '../components/error-note';
 import { Icon } from '../components/icons';
 import { Screen } from '../components/screen';
@@ -7,10 +7,11 @@ import { levelLabel } from '../services/recommend';
 import { catalogueStore, loadCatalogue } from '../stores/catalogue';
 import { isDone, progressStore } from '../stores/progress';
 import { useStore } from '../stores/store';
+import { useGo } from '../components/use-go';
 
 export function TopicPage() {
   const { topic = '' } = useParams();
-  const navigate = useNavigate();
+  const navigate = useGo();
   const catalogue = useStore(catalogueStore);
   const progress = useStore(progressStore);
   useEffect(() => void loadCatalogue(), []);

@@ -1,13 +1,13 @@
 import { useEffect } from 'react';
-import { useNavigate } from 'zmp-ui';
 import { ErrorNote } from '../components/error-note';
 import { Screen } from '../components/screen';
 import { catalogueStore, loadCatalogue } from '../stores/catalogue';
 import { isDone, progressStore } from '../stores/progress';
 import { useStore } from '../stores/store';
+import { useGo } from '../components/use-go';
 
 export function TopicsPage() {
-  const navigate = useNavigate();
+  const navigate = useGo();
   const catalogue = useStore(catalogueStore);
   const progress = useStore(progressStore);
   useEffect(() => void loadCatalogue(), []);

@@ -4,7 +4,9 @@
  *   ingest       full indexing of knowledge/ into a fresh database, and a no-change re-run
  *   retrieval    one question through the whole pipeline in process (p50/p95 over the labelled questions)
  *   HTTP chat    POST /api/chat from 50 concurrent clients: saturated (autocannon), and at a steady 300 req/s
- * Targets (issue 2): cold start <= 3 s, p95 chat <= 50 ms, >= 300 answers/s.
+ *   mini app     first-screen JS and CSS (gzip), and on Chrome's "Slow 3G" the wait for the app and for an answer
+ * Targets: cold start <= 3 s, p95 chat <= 50 ms, >= 300 answers/s (issue 2); first-screen JS <= 250 KB gzip,
+ * first answer within 3 s of load on slow 3G (issue 4).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +18,9 @@ import { openDatabase } from '../bot-server/src/db/index.js';
 import { ingestLessons } from '../bot-server/src/lessons/ingest.js';
 import { loadLessons } from '../bot-server/src/lessons/load.js';
 import { makeTempDir } from '../test/helpers.js';
+import { launchChromium, SKIP_BROWSER } from '../test/browser.js';
+import { measureBundle, measureSlowNetwork } from './lib/mini-app-bench.js';
+import { ensureMiniAppBuilt } from './lib/mini-app-build.js';
 import { parseQuestions } from './lib/score.js';
 
 const PORT = 3917;
@@ -173,6 +178,31 @@ async function main(): Promise<void> {
       await stopServer(child);
     }
     record('HTTP errors (non-2xx, errors, timeouts)', String(errors), '0');
+
+    // The mini app as a phone gets it.
+    ensureMiniAppBuilt({ quiet: true });
+    const sizes = measureBundle();
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    record('mini app first-screen JS (gzip)', kb(sizes.firstScreenJsGzip), '<= 250 KB');
+    record('mini app first-screen CSS (gzip)', kb(sizes.firstScreenCssGzip));
+    record('mini app JS loaded only inside Zalo (zmp-sdk, gzip)', kb(sizes.lazyJsGzip));
+    if (SKIP_BROWSER) {
+      record('slow 3G timings', 'skipped: no Chromium (set CHROMIUM_PATH)');
+    } else {
+      const child = startServer(dir.path);
+      const browser = await launchChromium();
+      try {
+        await waitHealthy();
+        const s = await measureSlowNetwork(browser, `http://127.0.0.1:${PORT}/`, 'cach chuyen tien qua dien thoai');
+        const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+        record('slow 3G (400 kbit/s, 2 s latency): open to question box ready', sec(s.readyMs));
+        record('slow 3G: tap "Gửi" to answer on screen', sec(s.answerMs), '<= 3 s');
+        record('slow 3G, second visit (cached): open to ready / answer', `${sec(s.repeatReadyMs)} / ${sec(s.repeatAnswerMs)}`);
+      } finally {
+        await browser.close();
+        await stopServer(child);
+      }
+    }
   } finally {
     dir.remove();
   }

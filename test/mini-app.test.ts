@@ -95,10 +95,10 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
 
   /** The whole screen, not only what fits the viewport: the page scrolls inside .zaui-page, so it is unrolled. */
   async function shot(name: string): Promise<void> {
-    const unroll = 'html,body,#app,.zaui-app,.zaui-routes,.zaui-page{height:auto!important;overflow:visible!important}';
+    const unroll = 'html,body,#app,#app *:has(.zaui-page),.zaui-page{height:auto!important;overflow:visible!important}.bottom-nav{position:static!important}';
     const style = await page.addStyleTag({ content: unroll });
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-    await style.evaluate((el) => el.remove());
+    await style.evaluate((el) => (el as Element).remove());
   }
 
   async function axeViolations(opts: { enhancedContrast?: boolean } = {}): Promise<AxeViolation[]> {

@@ -72,7 +72,23 @@ describe('loadLessons on a valid folder', () => {
     expect(two.prerequisites).toEqual(['bai-mot']);
     expect(two.body).toBe('Vì sao bài này quan trọng.');
     expect(two.pitfalls).toEqual([]);
+    expect(two.images).toEqual([null, null, null]);
     expect(two.hash).toBe(createHash('sha256').update(readFileSync(join(dir, 'an-toan/bai-hai.md'))).digest('hex'));
+  });
+});
+
+describe('step illustrations', () => {
+  it('a step may carry an illustration from media/; text and picture keep their order', () => {
+    const dir = knowledge({
+      'vneid/co-anh.md': lessonFile(
+        frontMatter('co-anh', 'vneid', { steps: [{ text: 'Mở CH Play.', image: 'cua-hang' }, 'Tìm VNeID.', { text: 'Bấm Cài đặt.', image: 'cua-hang' }] }),
+      ),
+    });
+    mkdirSync(join(dir, 'media'));
+    writeFileSync(join(dir, 'media', 'cua-hang.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const [lesson] = loadLessons(dir);
+    expect(lesson!.steps).toEqual(['Mở CH Play.', 'Tìm VNeID.', 'Bấm Cài đặt.']);
+    expect(lesson!.images).toEqual(['cua-hang', null, 'cua-hang']);
   });
 });
 
@@ -205,6 +221,24 @@ describe('loadLessons rejects a broken lesson with its file, field and reason', 
       file: 'vneid/khong-front-matter.md',
       field: '(front matter)',
       reason: /must start with YAML front matter/,
+    },
+    {
+      name: 'a starting point (no prerequisites) above level 1',
+      files: { 'vneid/kho-qua.md': lessonFile(frontMatter('kho-qua', 'vneid', { level: 2 })) },
+      file: 'vneid/kho-qua.md',
+      field: 'level',
+      reason: /starting point and must be level 1/,
+    },
+    {
+      name: 'a step naming an illustration that does not exist',
+      files: {
+        'vneid/thieu-anh.md': lessonFile(
+          frontMatter('thieu-anh', 'vneid', { steps: ['Mở ứng dụng.', { text: 'Quét mã.', image: 'khong-co-hinh' }, 'Xong.'] }),
+        ),
+      },
+      file: 'vneid/thieu-anh.md',
+      field: 'steps.1.image',
+      reason: /no illustration "khong-co-hinh"/,
     },
     {
       name: 'id not matching the file name',

@@ -91,7 +91,7 @@ export function checkImages(lessons: Lesson[], mediaDir: string, problems: Lesso
   }
 }
 
-/** Checks what no single file can: unique ids, existing prerequisites, no prerequisite cycle. */
+/** Checks what no single file can: unique ids, existing prerequisites, level-1 starting points, no prerequisite cycle. */
 export function checkLessonGraph(lessons: Lesson[], problems: LessonProblem[]): void {
   const byId = new Map<string, Lesson>();
   for (const l of lessons) {
@@ -100,6 +100,10 @@ export function checkLessonGraph(lessons: Lesson[], problems: LessonProblem[]): 
     else byId.set(l.id, l);
   }
   for (const l of lessons) {
+    // Every lesson must be reachable from a starting point, and a starting point is for beginners.
+    if (l.prerequisites.length === 0 && l.level !== 1) {
+      problems.push({ file: l.file, field: 'level', reason: `a lesson without prerequisites is a starting point and must be level 1 (is ${l.level})` });
+    }
     for (const p of l.prerequisites) {
       if (p === l.id) problems.push({ file: l.file, field: 'prerequisites', reason: 'a lesson cannot require itself' });
       else if (!byId.has(p)) problems.push({ file: l.file, field: 'prerequisites', reason: `missing prerequisite "${p}"` });

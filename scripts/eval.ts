@@ -60,11 +60,13 @@ async function main(): Promise<void> {
       }
       const perTopic = TOPICS.map((t) => {
         const qs = questions.filter((q) => q.expect.topic === t);
-        const ok = qs.filter((q) => answers.find((a) => a.id === q.id)?.lessons[0]?.topic === t).length;
-        return `${t} ${ok}/${qs.length}`;
+        const topicsOf = (q: { id: string }) => (answers.find((a) => a.id === q.id)?.lessons ?? []).map((l) => l.topic);
+        const at1 = qs.filter((q) => topicsOf(q)[0] === t).length;
+        const at3 = qs.filter((q) => topicsOf(q).slice(0, 3).includes(t)).length;
+        return `  ${t.padEnd(15)} hit@1 ${at1}/${qs.length}  hit@3 ${at3}/${qs.length}`;
       });
       const ms = answers.map((a) => a.ms);
-      console.log(`  hit@1 per topic: ${perTopic.join(', ')}`);
+      console.log(`  per topic:\n${perTopic.join('\n')}`);
       console.log(`  latency: p50 ${percentile(ms, 50).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms`);
       console.log(`  ${formatScores(s)}`);
       const met = meetsTargets(s);

@@ -7,14 +7,15 @@ import { foldVietnamese } from '../../bot-server/src/text/fold.js';
 export interface LabelledQuestion {
   id: string;
   question: string;
-  expect: { kind: 'answer' | 'safety' | 'out_of_scope'; topic?: string; terms?: string[][] };
+  /** lesson: the lesson that answers it best (ours; score.py ignores it). */
+  expect: { kind: 'answer' | 'safety' | 'out_of_scope'; topic?: string; lesson?: string; terms?: string[][] };
 }
 
 export interface ScoredAnswer {
   id: string;
   kind: string;
   answer: string;
-  lessons: { topic: string }[];
+  lessons: { id?: string; topic: string }[];
 }
 
 export interface Scores {
@@ -23,6 +24,10 @@ export interface Scores {
   oos: number;
   safety: number;
   terms: number;
+  /** The expected lesson first / in the top 3, over questions that name one (not in score.py). */
+  lesson1: number;
+  lesson3: number;
+  nLesson: number;
   n: number;
   answered: number;
   failures: string[];
@@ -36,6 +41,7 @@ const fold = (s: string | undefined) => foldVietnamese(s ?? '');
 export function score(questions: LabelledQuestion[], answers: ScoredAnswer[]): Scores {
   const byId = new Map(answers.map((a) => [String(a.id), a]));
   let nTopic = 0, hit1 = 0, hit3 = 0, nOos = 0, oosOk = 0, nSafe = 0, safeOk = 0, nTerms = 0, termsOk = 0;
+  let nLesson = 0, lesson1 = 0, lesson3 = 0;
   const failures: string[] = [];
   for (const q of questions) {
     const e = q.expect;
@@ -69,6 +75,12 @@ export function score(questions: LabelledQuestion[], answers: ScoredAnswer[]): S
       if (topics.slice(0, 3).includes(e.topic)) hit3++;
       else failures.push(`${q.id}: topic ${e.topic} not in top 3 [${topics.slice(0, 3).join(', ')}]`);
     }
+    if (e.lesson) {
+      const ids = (o.lessons ?? []).map((l) => l.id);
+      nLesson++;
+      if (ids[0] === e.lesson) lesson1++;
+      if (ids.slice(0, 3).includes(e.lesson)) lesson3++;
+    }
     if (e.terms && e.terms.length > 0) {
       nTerms++;
       const missing = e.terms.filter((group) => !group.some((t) => text.includes(fold(t))));
@@ -83,6 +95,9 @@ export function score(questions: LabelledQuestion[], answers: ScoredAnswer[]): S
     oos: r(oosOk, nOos),
     safety: r(safeOk, nSafe),
     terms: r(termsOk, nTerms),
+    lesson1: r(lesson1, nLesson),
+    lesson3: r(lesson3, nLesson),
+    nLesson,
     n: questions.length,
     answered: byId.size,
     failures,
@@ -95,7 +110,8 @@ export function meetsTargets(s: Scores): boolean {
 
 export function formatScores(s: Scores): string {
   const f = (x: number) => x.toFixed(2);
-  return `hit@1 ${f(s.hit1)}  hit@3 ${f(s.hit3)}  out-of-scope ${f(s.oos)}  safety ${f(s.safety)}  terms ${f(s.terms)}  (n=${s.n} answered ${s.answered})`;
+  const lesson = s.nLesson ? `  lesson@1 ${f(s.lesson1)}  lesson@3 ${f(s.lesson3)} (of ${s.nLesson})` : '';
+  return `hit@1 ${f(s.hit1)}  hit@3 ${f(s.hit3)}  out-of-scope ${f(s.oos)}  safety ${f(s.safety)}  terms ${f(s.terms)}${lesson}  (n=${s.n} answered ${s.answered})`;
 }
 
 export function parseQuestions(jsonl: string): LabelledQuestion[] {

@@ -413,6 +413,25 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     await expect.poll(() => page.locator('article.answer').count()).toBe(3);
   });
 
+  it('reconnects after the server drops the WebSocket, and goes on asking over it', async () => {
+    const chatPosts: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/chat')) chatPosts.push(r.url());
+    });
+    const earlier = new Set(app.websocketServer.clients);
+    const newSockets = () => [...app.websocketServer.clients].filter((c) => !earlier.has(c) && c.readyState === c.OPEN);
+    await open();
+    await expect.poll(() => newSockets().length).toBe(1);
+    const first = newSockets()[0]!;
+    earlier.add(first);
+    first.terminate();
+    // The app reconnects by itself (backoff starts at about a second).
+    await expect.poll(() => newSockets().length, { timeout: 10_000 }).toBe(1);
+    await ask('cach chup anh giay to de nop ho so');
+    expect(chatPosts).toEqual([]);
+    expect(await page.locator('article.answer').last().locator('.cite button').count()).toBe(1);
+  });
+
   it('deep links: ?lesson=ID opens that lesson and ?ref=CODE is remembered', async () => {
     const res = await page.goto(`${base}/?lesson=thanh-toan-vietqr&ref=TEAM-abc123`);
     expect(res?.status()).toBe(200);

@@ -12,10 +12,12 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLessons } from '../bot-server/src/lessons/load.js';
 import { makeTempDir, trackChildren } from './helpers.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const LESSON_COUNT = loadLessons(join(ROOT, 'knowledge')).length;
 
 let dataDir: { path: string; remove: () => void };
 const { running, killAll } = trackChildren<ChildProcessWithoutNullStreams>();
@@ -94,7 +96,7 @@ async function waitUntilReady(server: Server): Promise<LogLine> {
     if (ready) {
       const res = await fetch(`${server.base}/health`).catch(() => undefined);
       if (res?.ok) {
-        expect(await res.json()).toMatchObject({ status: 'ok', database: 'pglite', lessons: 30 });
+        expect(await res.json()).toMatchObject({ status: 'ok', database: 'pglite', lessons: LESSON_COUNT });
         return ready;
       }
     }
@@ -114,7 +116,7 @@ describe('bot-server/src/server.ts as a process', () => {
     const server = startServer(await freePort());
     const ready = await waitUntilReady(server);
     // First start on an empty DATA_DIR: every lesson is indexed.
-    expect(ready).toMatchObject({ database: 'pglite', lessons: 30, indexed: 30, removed: 0 });
+    expect(ready).toMatchObject({ database: 'pglite', lessons: LESSON_COUNT, indexed: LESSON_COUNT, removed: 0 });
     expect(ready.msg).toBe(`ready: ${server.base}`);
 
     // The DATA_DIR is locked by the server process (the pid in the lock is the one that logs).
@@ -163,7 +165,7 @@ describe('bot-server/src/server.ts as a process', () => {
   it('starts again on the same DATA_DIR without re-indexing anything', async () => {
     const server = startServer(await freePort());
     const ready = await waitUntilReady(server);
-    expect(ready).toMatchObject({ lessons: 30, indexed: 0, removed: 0 });
+    expect(ready).toMatchObject({ lessons: LESSON_COUNT, indexed: 0, removed: 0 });
 
     const chat = await fetch(`${server.base}/api/chat`, {
       method: 'POST',

@@ -76,5 +76,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(tipsPlugin, { areas: ctx.areas });
   await app.register(chatPlugin, { assistant: ctx.assistant });
   app.addHook('onClose', async () => ctx.close());
+  ctx.vectorSpaceReady.then(
+    (space) => app.log.info({ space }, 'searching in vector space'),
+    (err: Error) => app.log.warn({ err: err.message }, 'the embedding space could not be filled; searching in the hashing space'),
+  );
   return app;
 }

@@ -17,6 +17,16 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   RETRIEVAL_CACHE_SIZE: z.coerce.number().int().min(0).default(5000),
   NODE_ENV: z.string().default('development'),
+  // Optional language model and embeddings (OpenAI-compatible endpoints). Unset: everything stays offline.
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8000),
+  EMBEDDINGS_BASE_URL: z.string().url().optional(),
+  EMBEDDINGS_API_KEY: z.string().optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  EMBEDDINGS_DIM: z.coerce.number().int().min(8).max(2000).optional(),
+  EMBEDDINGS_BATCH: z.coerce.number().int().min(1).max(2048).default(64),
 });
 
 export interface Config {
@@ -34,6 +44,10 @@ export interface Config {
   /** Ranked results kept for repeated questions; 0 turns the cache off. */
   retrievalCacheSize: number;
   production: boolean;
+  /** A chat model that writes warmer answers from the retrieved lessons; unset = extractive answers only. */
+  llm?: { baseURL: string; apiKey: string; model: string; timeoutMs: number };
+  /** An embedding model used beside the offline hashing space; unset = hashing only. */
+  embeddings?: { baseURL: string; apiKey: string; model: string; dim: number; batchSize: number };
 }
 
 /** Reads configuration from the environment; throws one readable message listing every bad variable. */
@@ -45,6 +59,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(e.LLM_BASE_URL) !== Boolean(e.LLM_MODEL)) problems.push('LLM_BASE_URL and LLM_MODEL: set both or neither');
+  const embeddingVars = [e.EMBEDDINGS_BASE_URL, e.EMBEDDINGS_MODEL, e.EMBEDDINGS_DIM];
+  if (embeddingVars.some(Boolean) && !embeddingVars.every(Boolean)) {
+    problems.push('EMBEDDINGS_BASE_URL, EMBEDDINGS_MODEL and EMBEDDINGS_DIM: set all three or none');
+  }
+  if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -57,5 +78,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     retrievalCacheSize: e.RETRIEVAL_CACHE_SIZE,
     production: e.NODE_ENV === 'production',
+    llm: e.LLM_BASE_URL && e.LLM_MODEL ? { baseURL: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? '', model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS } : undefined,
+    embeddings:
+      e.EMBEDDINGS_BASE_URL && e.EMBEDDINGS_MODEL && e.EMBEDDINGS_DIM
+        ? {
+            baseURL: e.EMBEDDINGS_BASE_URL,
+            apiKey: e.EMBEDDINGS_API_KEY ?? e.LLM_API_KEY ?? '',
+            model: e.EMBEDDINGS_MODEL,
+            dim: e.EMBEDDINGS_DIM,
+            batchSize: e.EMBEDDINGS_BATCH,
+          }
+        : undefined,
   };
 }

@@ -2,8 +2,11 @@ import { Assistant } from './answering/assistant.js';
 import { type Areas, loadAreas } from './areas/areas.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/index.js';
+import { type Embedder, hashEmbedder } from './embedding/embedder.js';
+import { openAIEmbedder } from './embedding/openai.js';
+import { fillSpace } from './embedding/spaces.js';
+import { GroundedWriter } from './generation/writer.js';
 import { LessonCatalog } from './lessons/catalog.js';
-import { hashEmbedder } from './embedding/embedder.js';
 import { type IngestProgress, type IngestReport, ingestLessons } from './lessons/ingest.js';
 import { loadLessons } from './lessons/load.js';
 
@@ -15,7 +18,16 @@ export interface AppContext {
   areas: Areas;
   assistant: Assistant;
   ingest: IngestReport;
+  /**
+   * Settles when the configured embedding space is complete and searched (resolves with its name), or when
+   * filling it failed (rejects; searches stay in the hashing space). Resolves at once without one.
+   */
+  vectorSpaceReady: Promise<string>;
   close(): Promise<void>;
+}
+
+export function configuredEmbedder(config: Config): Embedder | undefined {
+  return config.embeddings ? openAIEmbedder(config.embeddings, hashEmbedder) : undefined;
 }
 
 export async function openContext(
@@ -27,10 +39,30 @@ export async function openContext(
   const areas = loadAreas(config.areasFile);
   const db = await openDatabase(config);
   try {
+    // The hashing space is always complete: it needs no network, so answers never wait for a remote model.
     const ingest = await ingestLessons(db, lessons, { embedder: hashEmbedder, onProgress: opts.onProgress });
     const catalog = new LessonCatalog(lessons);
-    const assistant = new Assistant(db, catalog, hashEmbedder, { cacheSize: config.retrievalCacheSize });
-    return { config, db, catalog, areas, assistant, ingest, close: () => db.close() };
+    const writer = config.llm ? new GroundedWriter(config.llm) : undefined;
+    const assistant = new Assistant(db, catalog, hashEmbedder, { cacheSize: config.retrievalCacheSize, writer });
+
+    // A remote embedding space is filled in the background; the hashing space answers until it is complete.
+    const remote = configuredEmbedder(config);
+    const stop = new AbortController();
+    let vectorSpaceReady: Promise<string> = Promise.resolve(hashEmbedder.space);
+    if (remote) {
+      vectorSpaceReady = fillSpace(db, remote, { batchSize: config.embeddings!.batchSize, signal: stop.signal }).then(() => {
+        assistant.useEmbedder(remote);
+        return remote.space;
+      });
+      // Observed here so that a failure is never an unhandled rejection; callers log it.
+      vectorSpaceReady.catch(() => {});
+    }
+    const close = async () => {
+      stop.abort();
+      await vectorSpaceReady.catch(() => {});
+      await db.close();
+    };
+    return { config, db, catalog, areas, assistant, ingest, vectorSpaceReady, close };
   } catch (err) {
     await db.close();
     throw err;

@@ -12,6 +12,7 @@ import {
   OUT_OF_SCOPE_HEALTH_TEXT,
   OUT_OF_SCOPE_TEXT,
 } from './compose.js';
+import type { FallbackReason, GroundedWriter } from '../generation/writer.js';
 import type { ChatReply, Choice } from './reply.js';
 import { findSecrets, redact, SECRET_KINDS } from './secrets.js';
 import { detectOutOfScope, detectScam, type ScopeVerdict } from './situations.js';
@@ -38,6 +39,13 @@ export interface ReplyTrace {
   redacted: string;
   terms: string[];
   ranked: { lessonId: string; score: number }[];
+  /** When a language model was asked: what came of it (its text, or why the extractive answer was used). */
+  generation?: { outcome: 'generated' | FallbackReason; ms: number };
+}
+
+export interface ReplyOptions {
+  /** Receives a generated answer piece by piece while the model writes it (the final reply replaces it). */
+  onDelta?: (text: string) => void;
 }
 
 export class Assistant {
@@ -47,25 +55,38 @@ export class Assistant {
    */
   private readonly cache: LruCache<Promise<LessonHit[]>>;
 
+  private readonly writer: GroundedWriter | undefined;
+
   constructor(
     private readonly db: Queryable,
     private readonly catalog: LessonCatalog,
-    private readonly embedder: Embedder,
-    opts: { cacheSize?: number } = {},
+    private embedder: Embedder,
+    opts: { cacheSize?: number; writer?: GroundedWriter } = {},
   ) {
     this.cache = new LruCache(opts.cacheSize ?? 5000);
+    this.writer = opts.writer;
+  }
+
+  /** Searches in another vector space from now on (a remote embedding space has become complete). */
+  useEmbedder(embedder: Embedder): void {
+    this.embedder = embedder;
+    this.cache.clear();
+  }
+
+  get space(): string {
+    return this.embedder.space;
   }
 
   cacheStats(): { size: number; hits: number; misses: number } {
     return { size: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
   }
 
-  async reply(message: string): Promise<ChatReply> {
-    return (await this.replyWithTrace(message)).reply;
+  async reply(message: string, opts: ReplyOptions = {}): Promise<ChatReply> {
+    return (await this.replyWithTrace(message, opts)).reply;
   }
 
   /** The reply and how it was reached (for logs, evaluation and tests). */
-  async replyWithTrace(message: string): Promise<{ reply: ChatReply; trace: ReplyTrace }> {
+  async replyWithTrace(message: string, opts: ReplyOptions = {}): Promise<{ reply: ChatReply; trace: ReplyTrace }> {
     const text = message.normalize('NFC').trim();
     const findings = findSecrets(text);
     const redacted = redact(text, findings);
@@ -107,12 +128,17 @@ export class Assistant {
       });
     }
     const best = top[0]!;
-    return done({
-      kind: 'answer',
-      answer: composeAnswer(best, trace.terms),
-      lessons: top.map(toLessonRef),
-      ...this.nextFor(best),
-    });
+    const extractive: ChatReply = { kind: 'answer', answer: composeAnswer(best, trace.terms), lessons: top.map(toLessonRef), ...this.nextFor(best) };
+    if (!this.writer) return done(extractive);
+
+    // Only here, after every deterministic decision, and only with the redacted question, is a model asked.
+    const started = performance.now();
+    const written = await this.writer.write(redacted, top, opts.onDelta);
+    trace.generation = { outcome: written.ok ? 'generated' : written.reason, ms: performance.now() - started };
+    if (!written.ok) return done(extractive);
+    const cited = written.cited.map((id) => this.catalog.get(id)!);
+    const lessons = [...cited, ...top.filter((l) => !written.cited.includes(l.id))].slice(0, 3);
+    return done({ kind: 'answer', answer: written.text, lessons: lessons.map(toLessonRef), ...this.nextFor(lessons[0]), generated: true });
   }
 
   private async rank(text: string, topic: string | undefined, trace: ReplyTrace): Promise<LessonHit[]> {

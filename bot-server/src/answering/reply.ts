@@ -20,4 +20,6 @@ export interface ChatReply {
   next?: { id: string; title: string };
   /** For clarify: what the citizen can tap. */
   choices?: Choice[];
+  /** True when a language model wrote the text from the cited lessons (checked); absent for extractive answers. */
+  generated?: boolean;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Assistant } from '../answering/assistant.js';
+import type { Assistant, ReplyTrace } from '../answering/assistant.js';
 import type { ChatReply } from '../answering/reply.js';
 import { chatReplyJsonSchema, chatRequestJsonSchema, type ChatRequest, parseChatRequest } from './schema.js';
 
@@ -13,8 +13,12 @@ export interface ChatPluginOptions {
 }
 
 /** Logs what happened without the citizen's words: those may hold personal data. */
-function logReply(app: FastifyInstance, reply: ChatReply, ms: number, via: 'http' | 'ws'): void {
-  app.log.info({ via, kind: reply.kind, lesson: reply.lessons[0]?.id, ms: Math.round(ms * 10) / 10 }, 'chat reply');
+function logReply(app: FastifyInstance, result: { reply: ChatReply; trace: ReplyTrace }, ms: number, via: 'http' | 'ws'): void {
+  const { reply, trace } = result;
+  app.log.info(
+    { via, kind: reply.kind, lesson: reply.lessons[0]?.id, ms: Math.round(ms * 10) / 10, generation: trace.generation?.outcome },
+    'chat reply',
+  );
 }
 
 export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions): Promise<void> {
@@ -25,9 +29,9 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
     { schema: { body: chatRequestJsonSchema, response: { 200: chatReplyJsonSchema } } },
     async (request) => {
       const started = performance.now();
-      const reply = await assistant.reply(request.body.message);
-      logReply(app, reply, performance.now() - started, 'http');
-      return reply;
+      const result = await assistant.replyWithTrace(request.body.message);
+      logReply(app, result, performance.now() - started, 'http');
+      return result.reply;
     },
   );
 
@@ -59,9 +63,13 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
       if (!parsed.ok) return send({ type: 'error', id: replyId, error: parsed.error, code: 'BAD_MESSAGE' });
       try {
         const started = performance.now();
-        const reply = await assistant.reply(parsed.value.message);
-        logReply(app, reply, performance.now() - started, 'ws');
-        send({ type: 'reply', id: replyId, ...reply });
+        // A model's answer streams as 'delta' frames; the 'reply' frame that follows is the answer to keep
+        // (it replaces the pieces, and is the extractive answer when the model's text failed its checks).
+        const result = await assistant.replyWithTrace(parsed.value.message, {
+          onDelta: (text) => send({ type: 'delta', id: replyId, text }),
+        });
+        logReply(app, result, performance.now() - started, 'ws');
+        send({ type: 'reply', id: replyId, ...result.reply });
       } catch (err) {
         app.log.error({ err }, 'chat over websocket failed');
         send({ type: 'error', id: replyId, error: 'Có lỗi, bác thử lại sau ít phút.', code: 'INTERNAL' });

@@ -28,6 +28,7 @@ export const chatReplyJsonSchema = {
     answer: { type: 'string' },
     lessons: { type: 'array', items: lessonRef },
     next: { type: 'object', required: ['id', 'title'], properties: { id: { type: 'string' }, title: { type: 'string' } } },
+    generated: { type: 'boolean' },
     choices: {
       type: 'array',
       items: { type: 'object', required: ['label', 'message'], properties: { label: { type: 'string' }, message: { type: 'string' } } },

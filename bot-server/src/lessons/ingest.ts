@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pgvector from 'pgvector';
 import type { Db } from '../db/index.js';
 import { type Embedder, hashEmbedder } from '../embedding/embedder.js';
+import { fillSpace } from '../embedding/spaces.js';
 import { CHUNKER_VERSION, chunkLesson } from './chunk.js';
 import type { Lesson } from './schema.js';
 
@@ -131,25 +132,9 @@ export async function ingestLessons(
   if (report.removed.length > 0) await db.query('DELETE FROM lessons WHERE id = ANY($1::text[])', [report.removed]);
 
   // Chunks indexed under another embedding space (the embedder changed) get a vector in this one.
-  const missing = await db.query<{ id: number; body: string }>(
-    `SELECT c.id, c.body FROM lesson_chunks c
-     WHERE NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.space = $1)`,
-    [embedder.space],
-  );
-  if (missing.length > 0) {
-    const vectors = await embedder.embed(missing.map((m) => m.body));
-    await db.transaction(async (tx) => {
-      for (const [j, m] of missing.entries()) {
-        await tx.query('INSERT INTO chunk_embeddings (chunk_id, space, embedding) VALUES ($1, $2, $3::vector)', [
-          m.id,
-          embedder.space,
-          pgvector.toSql(vectors[j]!),
-        ]);
-      }
-    });
-    report.embedded += missing.length;
-  }
-  if (report.indexed.length > 0 || report.removed.length > 0 || missing.length > 0) {
+  const missing = await fillSpace(db, embedder);
+  report.embedded += missing;
+  if (report.indexed.length > 0 || report.removed.length > 0 || missing > 0) {
     await refreshTrigramStatistics(db);
     // Fresh statistics let the planner use the indexes instead of scanning everything.
     await db.exec('ANALYZE lessons, lesson_chunks, lesson_phrases, lesson_phrase_trigrams, common_trigrams, chunk_embeddings');

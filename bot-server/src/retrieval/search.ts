@@ -42,14 +42,23 @@ export const RRF_K = 10;
 const HYBRID_SQL = 'SELECT * FROM hybrid_search($1, $2, $3, $4::vector, $5, $6, $7, $8, $9)';
 
 export async function searchChunks(db: Queryable, q: PreparedQuery, opts: SearchOptions): Promise<ChunkHit[]> {
-  const [vector] = await opts.embedder.embed([q.embeddingText]);
+  let embedder = opts.embedder;
+  let vector: number[] | undefined;
+  try {
+    [vector] = await embedder.embed([q.embeddingText]);
+  } catch (err) {
+    // A remote embedding model that is down must not stop answers: search in the fallback space instead.
+    if (!embedder.fallback) throw err;
+    embedder = embedder.fallback;
+    [vector] = await embedder.embed([q.embeddingText]);
+  }
   return db.query<ChunkHit>(HYBRID_SQL, [
     q.tsquery,
     q.exactTsquery,
     q.trigramText,
     pgvector.toSql(vector!),
     opts.perSource ?? 10,
-    opts.embedder.space,
+    embedder.space,
     opts.limit ?? 20,
     opts.topic ?? null,
     RRF_K,

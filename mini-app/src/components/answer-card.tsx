@@ -49,6 +49,7 @@ export function AnswerCard({ reply, onChoose, id }: { reply: ChatReply; onChoose
           </ol>
         ),
       )}
+      {reply.generated && <p className="hint">Trợ lý AI viết lại từ bài học bên dưới.</p>}
       {cited && (
         <p className="cite">
           Theo bài học:{' '}

@@ -21,7 +21,7 @@ export const QUICK_QUESTIONS = [
 const MAX_CHARS = 1000;
 
 export function ChatPage() {
-  const { messages, busy } = useStore(chatStore);
+  const { messages, busy, draft: streaming } = useStore(chatStore);
   const identity = useStore(identityStore);
   const [draft, setDraft] = useState('');
   const [listening, setListening] = useState(false);
@@ -93,9 +93,16 @@ export function ChatPage() {
             m.reply && <AnswerCard key={m.id} id={`msg-${m.id}`} reply={m.reply} onChoose={send} />
           ),
         )}
+        {busy && streaming && (
+          <div className="answer answer-draft" aria-hidden="true">
+            {streaming.split('\n').map((line, i) => (
+              <p key={i}>{line}</p>
+            ))}
+          </div>
+        )}
         {busy && (
           <p className="thinking" role="status">
-            Trợ lý đang tìm câu trả lời…
+            {streaming ? 'Trợ lý đang viết…' : 'Trợ lý đang tìm câu trả lời…'}
           </p>
         )}
         <div ref={endRef} />

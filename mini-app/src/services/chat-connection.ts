@@ -2,7 +2,13 @@ import { API_BASE, ApiError, askOverHttp } from './api';
 import type { ChatReply } from './types';
 
 type Status = 'connecting' | 'open' | 'closed';
-type Pending = { resolve: (r: ChatReply) => void; reject: (e: Error) => void; message: string; timer: ReturnType<typeof setTimeout> };
+type Pending = {
+  resolve: (r: ChatReply) => void;
+  reject: (e: Error) => void;
+  message: string;
+  timer: ReturnType<typeof setTimeout>;
+  onDelta?: (text: string) => void;
+};
 
 /** How long to wait for a WebSocket reply before asking again over HTTP. */
 const WS_REPLY_TIMEOUT_MS = 8_000;
@@ -44,13 +50,14 @@ export class ChatConnection {
     return this.status;
   }
 
-  ask(message: string): Promise<ChatReply> {
+  /** onDelta receives a model-written answer as it streams (WebSocket only); the resolved reply replaces it. */
+  ask(message: string, onDelta?: (text: string) => void): Promise<ChatReply> {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return askOverHttp(message);
     const id = String(this.nextId++);
     return new Promise<ChatReply>((resolve, reject) => {
       const timer = setTimeout(() => this.fallBackToHttp(id), WS_REPLY_TIMEOUT_MS);
-      this.pending.set(id, { resolve, reject, message, timer });
+      this.pending.set(id, { resolve, reject, message, timer, onDelta });
       try {
         ws.send(JSON.stringify({ type: 'chat', id, message }));
       } catch {
@@ -98,7 +105,7 @@ export class ChatConnection {
   }
 
   private handleFrame(data: unknown): void {
-    let frame: { type?: string; id?: string; error?: string } & Partial<ChatReply>;
+    let frame: { type?: string; id?: string; error?: string; text?: string } & Partial<ChatReply>;
     try {
       frame = JSON.parse(String(data));
     } catch {
@@ -106,6 +113,14 @@ export class ChatConnection {
     }
     const p = frame.id ? this.pending.get(frame.id) : undefined;
     if (!p || !frame.id) return;
+    if (frame.type === 'delta') {
+      // The model is writing: the answer is on its way, so the wait starts again.
+      clearTimeout(p.timer);
+      const id = frame.id;
+      p.timer = setTimeout(() => this.fallBackToHttp(id), WS_REPLY_TIMEOUT_MS);
+      if (typeof frame.text === 'string') p.onDelta?.(frame.text);
+      return;
+    }
     this.pending.delete(frame.id);
     clearTimeout(p.timer);
     if (frame.type === 'reply') {

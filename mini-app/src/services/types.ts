@@ -13,6 +13,8 @@ export interface ChatReply {
   lessons: LessonRef[];
   next?: { id: string; title: string };
   choices?: { label: string; message: string }[];
+  /** Written by a language model from the cited lessons (checked by the server). */
+  generated?: boolean;
 }
 
 export interface TopicInfo {

@@ -16,18 +16,20 @@ export interface ChatMessage {
 export interface ChatState {
   messages: ChatMessage[];
   busy: boolean;
+  /** A model-written answer as it arrives, until the final reply replaces it. */
+  draft: string;
 }
 
 export const CHAT_KEY = 'bhvs.chat';
 const KEEP_MESSAGES = 40;
 
 export const chatStore = createStore<ChatState>(
-  { messages: [], busy: false },
+  { messages: [], busy: false, draft: '' },
   (s) => writeJson(CHAT_KEY, s.messages.slice(-KEEP_MESSAGES)),
 );
 
 export function hydrateChat(): void {
-  chatStore.set({ messages: readJson<ChatMessage[]>(CHAT_KEY, []), busy: false });
+  chatStore.set({ messages: readJson<ChatMessage[]>(CHAT_KEY, []), busy: false, draft: '' });
 }
 
 export const connection = new ChatConnection();
@@ -38,13 +40,13 @@ export async function ask(text: string): Promise<void> {
   const message = text.trim();
   if (!message || chatStore.get().busy) return;
   const question: ChatMessage = { id: nextId++, role: 'user', text: message };
-  chatStore.set((s) => ({ messages: [...s.messages, question], busy: true }));
+  chatStore.set((s) => ({ messages: [...s.messages, question], busy: true, draft: '' }));
   try {
-    const reply = await connection.ask(message);
-    chatStore.set((s) => ({ busy: false, messages: [...s.messages, { id: nextId++, role: 'assistant', text: reply.answer, reply }] }));
+    const reply = await connection.ask(message, (piece) => chatStore.set((s) => ({ ...s, draft: s.draft + piece })));
+    chatStore.set((s) => ({ busy: false, draft: '', messages: [...s.messages, { id: nextId++, role: 'assistant', text: reply.answer, reply }] }));
   } catch (err) {
     const error = err instanceof ApiError ? err.message : 'Có lỗi, bác bấm "Thử lại" nhé.';
-    chatStore.set((s) => ({ busy: false, messages: s.messages.map((m) => (m.id === question.id ? { ...m, error } : m)) }));
+    chatStore.set((s) => ({ busy: false, draft: '', messages: s.messages.map((m) => (m.id === question.id ? { ...m, error } : m)) }));
   }
 }
 
@@ -57,5 +59,5 @@ export async function retry(messageId: number): Promise<void> {
 }
 
 export function clearChat(): void {
-  chatStore.set({ messages: [], busy: false });
+  chatStore.set({ messages: [], busy: false, draft: '' });
 }

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { Lesson } from '../lessons/schema.js';
 import { checkAnswer, findViolation, removeCitations, type Violation } from './check.js';
-import { buildMessages } from './prompt.js';
+import { buildMessages, formatLesson } from './prompt.js';
 
 export interface WriterOptions {
   baseURL: string;
@@ -11,7 +11,7 @@ export interface WriterOptions {
   timeoutMs: number;
 }
 
-export type FallbackReason = 'timeout' | 'error' | 'empty' | 'uncited' | 'unknown_citation' | Violation;
+export type FallbackReason = 'timeout' | 'error' | 'empty' | 'uncited' | 'unknown_citation' | 'ungrounded' | Violation;
 
 export type Written = { ok: true; text: string; cited: string[] } | { ok: false; reason: FallbackReason };
 
@@ -58,13 +58,15 @@ export class GroundedWriter {
         }
         if (onDelta) shown = this.emit(raw, shown, onDelta, false);
       }
+      // An aborted stream may simply end: past the deadline, what arrived is incomplete.
+      if (controller.signal.aborted) return { ok: false, reason: 'timeout' };
     } catch {
       return { ok: false, reason: controller.signal.aborted ? 'timeout' : 'error' };
     } finally {
       clearTimeout(timer);
     }
     if (!raw.trim()) return { ok: false, reason: 'empty' };
-    const verdict = checkAnswer(raw, lessons.map((l) => l.id));
+    const verdict = checkAnswer(raw, { ids: lessons.map((l) => l.id), source: lessons.map(formatLesson).join('\n') });
     if (!verdict.ok) return verdict;
     if (onDelta) this.emit(raw, shown, onDelta, true);
     return { ok: true, text: removeCitations(raw), cited: verdict.cited };

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, REPO_ROOT } from '../bot-server/src/config.js';
+import { type Config, loadConfig, REPO_ROOT } from '../bot-server/src/config.js';
 import { openContext } from '../bot-server/src/context.js';
 import { TOPICS } from '../bot-server/src/lessons/schema.js';
 import { answerQuestion, type AnsweredQuestion } from './lib/answer.js';
@@ -29,13 +29,15 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function main(): Promise<void> {
-  const base = loadConfig();
-  const config = { ...base, dataDir: join(base.dataDir, 'eval'), databaseUrl: undefined };
+/** Answers and scores every set in one mode; true when the gated sets meet the targets. */
+async function evaluate(config: Config, mode: string): Promise<boolean> {
   const ctx = await openContext(config);
   const verbose = process.argv.includes('--verbose');
   let allMet = true;
+  console.log(`\n######## mode: ${mode}`);
   try {
+    if (config.embeddings) console.log(`  vector space: ${await ctx.vectorSpaceReady.catch((e: Error) => `hashing (embeddings failed: ${e.message})`)}`);
+    const generation = new Map<string, number>();
     for (const set of SETS) {
       if (!existsSync(set.path)) {
         console.log(`${set.name}: ${set.path} not found, skipped`);
@@ -43,8 +45,12 @@ async function main(): Promise<void> {
       }
       const questions = parseQuestions(readFileSync(set.path, 'utf8'));
       const answers: AnsweredQuestion[] = [];
-      for (const q of questions) answers.push(await answerQuestion(ctx.assistant, q));
-      const out = join(config.dataDir, `answers-${set.name}.jsonl`);
+      for (const q of questions) {
+        const a = await answerQuestion(ctx.assistant, q);
+        answers.push(a);
+        if (a.generation) generation.set(a.generation, (generation.get(a.generation) ?? 0) + 1);
+      }
+      const out = join(config.dataDir, `answers-${mode}-${set.name}.jsonl`);
       mkdirSync(config.dataDir, { recursive: true });
       writeFileSync(out, answers.map((a) => JSON.stringify({ id: a.id, kind: a.kind, answer: a.answer, lessons: a.lessons, ms: a.ms })).join('\n') + '\n');
 
@@ -85,11 +91,30 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (generation.size > 0) console.log(`\n  model outcomes (answers only): ${[...generation].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   } finally {
     await ctx.close();
   }
-  process.exit(allMet ? 0 : 1);
+  return allMet;
 }
+
+/**
+ * Offline first, always: it is the default and must meet the targets. With a model configured (LLM_* and/or
+ * EMBEDDINGS_*), the same sets again with it, scored the same way.
+ */
+async function main(): Promise<void> {
+  const base = loadConfig();
+  const dataDir = join(base.dataDir, 'eval');
+  let met = await evaluate({ ...base, dataDir, databaseUrl: undefined, llm: undefined, embeddings: undefined }, 'offline');
+  if (base.llm || base.embeddings) {
+    const parts = [base.llm && `chat model ${base.llm.model}`, base.embeddings && `embeddings ${base.embeddings.model}`].filter(Boolean);
+    met = (await evaluate({ ...base, dataDir, databaseUrl: undefined }, `with ${parts.join(' and ')}`)) && met;
+  } else {
+    console.log('\n(no LLM_* or EMBEDDINGS_* configured: offline mode only)');
+  }
+  process.exit(met ? 0 : 1);
+}
+
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.stack : err);

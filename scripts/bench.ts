@@ -19,6 +19,7 @@ import { ingestLessons } from '../bot-server/src/lessons/ingest.js';
 import { loadLessons } from '../bot-server/src/lessons/load.js';
 import { makeTempDir } from '../test/helpers.js';
 import { launchChromium, SKIP_BROWSER } from '../test/browser.js';
+import { measureStreaming } from './lib/llm-bench.js';
 import { measureBundle, measureSlowNetwork } from './lib/mini-app-bench.js';
 import { ensureMiniAppBuilt } from './lib/mini-app-build.js';
 import { parseQuestions } from './lib/score.js';
@@ -178,6 +179,14 @@ async function main(): Promise<void> {
       await stopServer(child);
     }
     record('HTTP errors (non-2xx, errors, timeouts)', String(errors), '0');
+
+    // A configured model: the first words reach the citizen while it is still writing.
+    const streaming = await measureStreaming(qs.slice(0, 40));
+    record(
+      `LLM streaming (local model, 1 word / 50 ms), ${streaming.firstPieceMs.length} answers: model's first word to citizen's first piece, p50 / p95`,
+      `${percentile(streaming.firstPieceMs, 50)} / ${percentile(streaming.firstPieceMs, 95)} ms`,
+      '<= 1 s',
+    );
 
     // The mini app as a phone gets it.
     ensureMiniAppBuilt({ quiet: true });

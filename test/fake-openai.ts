@@ -26,6 +26,8 @@ export interface EmbeddingsRequestBody {
 export interface FakeOpenAI {
   baseURL: string;
   chatRequests: ChatRequestBody[];
+  /** When each streamed reply sent its first word (Date.now()). */
+  firstPieceAt: number[];
   embeddingRequests: EmbeddingsRequestBody[];
   /** Decides each chat reply; default: a short answer citing the first lesson in the prompt. */
   chat: (body: ChatRequestBody) => ChatScript;
@@ -70,6 +72,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const fake: FakeOpenAI = {
     baseURL: '',
     chatRequests: [],
+    firstPieceAt: [],
     embeddingRequests: [],
     chat: (body) => ({ text: `Bác làm theo các bước trong bài [${promptLessonIds(body)[0]}].` }),
     embeddings: () => undefined,
@@ -101,9 +104,12 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
           `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
         res.write(chunk({ role: 'assistant', content: '' }, null));
         // Word by word, as models stream.
+        let first = true;
         for (const piece of script.text.match(/\S+\s*/g) ?? []) {
           if (res.destroyed) return;
           res.write(chunk({ content: piece }, null));
+          if (first) fake.firstPieceAt.push(Date.now());
+          first = false;
           if (script.pieceDelayMs) await sleep(script.pieceDelayMs);
         }
         res.write(chunk({}, 'stop'));

@@ -3,12 +3,15 @@
  * readability for older readers, how it reads aloud, quizzes and sources. The loader already refuses broken
  * files; these are the editorial rules on top.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../bot-server/src/config.js';
 import { loadLessons } from '../bot-server/src/lessons/load.js';
 import { type Lesson, TOPICS } from '../bot-server/src/lessons/schema.js';
 import { foldVietnamese } from '../bot-server/src/text/fold.js';
+import { renderCatalogue } from '../scripts/catalogue.js';
+
 
 const lessons: Lesson[] = loadLessons(join(REPO_ROOT, 'knowledge'));
 const byId = new Map(lessons.map((l) => [l.id, l]));
@@ -117,5 +120,9 @@ describe('the lesson catalogue', () => {
       l.steps.filter((s) => /\b(tải|cài)\b.*\bứng dụng\b.*\b(từ|qua|theo)\s+(đường\s+)?link\b/i.test(s)).map((s) => `${l.id}: ${s}`),
     );
     expect(problems).toEqual([]);
+  });
+
+  it('knowledge/CATALOGUE.md is up to date (npm run catalogue)', () => {
+    expect(readFileSync(join(REPO_ROOT, 'knowledge', 'CATALOGUE.md'), 'utf8')).toBe(renderCatalogue(lessons));
   });
 });

@@ -23,7 +23,7 @@ export class LessonValidationError extends Error {
 /** Illustrations live in knowledge/media/, which holds no lessons. */
 export const MEDIA_FOLDER = 'media';
 
-/** Lesson files are knowledge/<topic>/<id>.md; files at the top (README.md, PLAN.md) are documentation. */
+/** Lesson files are knowledge/<topic>/<id>.md; files at the top (README.md, CATALOGUE.md) are documentation. */
 export function listLessonFiles(dir: string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

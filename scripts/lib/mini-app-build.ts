@@ -51,6 +51,8 @@ export function ensureMiniAppBuilt(opts: { force?: boolean; quiet?: boolean } = 
   const viteBin = join(createRequire(join(MINI_APP_ROOT, 'package.json')).resolve('vite/package.json'), '..', 'bin', 'vite.js');
   const r = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', opts.quiet ? 'warn' : 'info'], {
     cwd: MINI_APP_ROOT,
+    // Always a production build: vitest sets NODE_ENV=test, which would otherwise give React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
   });
   if (r.status !== 0) throw new Error(`building the mini app failed (vite exit ${r.status ?? r.signal})`);

@@ -142,7 +142,7 @@ export class Assistant {
   }
 
   private async rank(text: string, topic: string | undefined, trace: ReplyTrace): Promise<LessonHit[]> {
-    const q = prepareQuery(text, this.catalog.typos);
+    const q = prepareQuery(text, this.catalog.typos, this.catalog.commonSyllables);
     trace.terms = q.terms;
     if (q.terms.length === 0 && q.exactTsquery === '' && !topic) return [];
     const key = JSON.stringify([q.tsquery, q.exactTsquery, q.trigramText, topic ?? null]);

@@ -2,6 +2,9 @@ import { TypoCorrector } from '../retrieval/typos.js';
 import { foldedSyllables } from '../text/tokens.js';
 import { type Lesson, type Topic, TOPICS } from './schema.js';
 
+/** Measured with npm run eval: see the closing note of the catalogue issue. */
+export const COMMON_SYLLABLE_SHARE = 0.3;
+
 /**
  * The lessons in memory: they are few (tens to a few hundred) and every reply needs their titles, steps
  * and prerequisite graph, so the database is only asked to rank.
@@ -11,6 +14,8 @@ export class LessonCatalog {
   /** Folded syllable -> number of lessons using it; the vocabulary that typo correction maps onto. */
   readonly vocabulary: Map<string, number>;
   readonly typos: TypoCorrector;
+  /** Syllables used by more than COMMON_SYLLABLE_SHARE of the lessons (see prepareQuery). */
+  readonly commonSyllables: ReadonlySet<string>;
 
   constructor(readonly lessons: Lesson[]) {
     this.byId = new Map(lessons.map((l) => [l.id, l]));
@@ -20,6 +25,7 @@ export class LessonCatalog {
       for (const s of new Set(foldedSyllables(text))) this.vocabulary.set(s, (this.vocabulary.get(s) ?? 0) + 1);
     }
     this.typos = new TypoCorrector(this.vocabulary);
+    this.commonSyllables = new Set([...this.vocabulary].filter(([, n]) => n > COMMON_SYLLABLE_SHARE * lessons.length).map(([s]) => s));
   }
 
   get(id: string): Lesson | undefined {

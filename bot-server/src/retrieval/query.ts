@@ -16,10 +16,17 @@ export interface PreparedQuery {
   embeddingText: string;
 }
 
-export function prepareQuery(message: string, typos: TypoCorrector): PreparedQuery {
+/**
+ * common: syllables in so many lessons ("điện", "thoại", "trên") that, alone, they match nearly every chunk and
+ * say little; they stay in phrases ("điện thoại") but are not searched alone. That also keeps full-text ranking
+ * from scoring every chunk of the catalogue for every question.
+ */
+export function prepareQuery(message: string, typos: TypoCorrector, common: ReadonlySet<string> = new Set()): PreparedQuery {
   const typed = contentSyllables(message);
   const terms = [...new Set(typed.map((t) => typos.correct(t)))];
-  const alternatives = [...terms];
+  const rare = terms.filter((t) => !common.has(t));
+  // A question made only of common syllables keeps them: there is nothing else to search for.
+  const alternatives = rare.length > 0 ? rare : [...terms];
   for (let i = 0; i + 1 < terms.length; i++) alternatives.unshift(`(${terms[i]} <-> ${terms[i + 1]})`);
   const accented = [...new Set(accentedSyllables(message).filter((s) => !STOP_SYLLABLES.has(foldVietnamese(s))))];
   return {

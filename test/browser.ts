@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
+import { buildApp } from '../bot-server/src/app.js';
+import type { Config } from '../bot-server/src/config.js';
+import { openTestContext } from './helpers.js';
 
 /**
  * Debian's Chromium for browser tests (never a downloaded browser). CHROMIUM_PATH overrides the path. Without it
@@ -19,4 +24,22 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/** The real app on a real port with a fresh database, and Chromium to look at it. */
+export async function startAppAndBrowser(config: Partial<Config>): Promise<{ app: FastifyInstance; base: string; browser: Browser; close: () => Promise<void> }> {
+  const ctx = await openTestContext(config);
+  const app = await buildApp(ctx);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  return {
+    app,
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await app.close();
+    },
+  };
 }

@@ -6,15 +6,12 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../bot-server/src/app.js';
 import { REPO_ROOT } from '../bot-server/src/config.js';
-import { browserSuiteTitle, launchChromium, SKIP_BROWSER } from './browser.js';
-import { openTestContext } from './helpers.js';
+import { browserSuiteTitle, SKIP_BROWSER, startAppAndBrowser } from './browser.js';
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -34,19 +31,16 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
   let page: Page;
   let pageErrors: string[];
 
+  let stop: () => Promise<void>;
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // High limit: one test run asks more questions than a citizen would in a minute.
-    const ctx = await openTestContext({ miniAppDir: join(REPO_ROOT, 'mini-app', 'www'), rateLimitPerMinute: 10_000 });
-    app = await buildApp(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ app, base, browser, close: stop } = await startAppAndBrowser({ miniAppDir: join(REPO_ROOT, 'mini-app', 'www'), rateLimitPerMinute: 10_000 }));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await stop?.();
   });
 
   beforeEach(async () => {

@@ -4,14 +4,10 @@
  *
  * Chromium: see test/browser.ts.
  */
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../bot-server/src/app.js';
-import { browserSuiteTitle, launchChromium, SKIP_BROWSER } from './browser.js';
-import { openTestContext } from './helpers.js';
+import { browserSuiteTitle, SKIP_BROWSER, startAppAndBrowser } from './browser.js';
 
 interface ChatReply {
   kind: string;
@@ -21,25 +17,21 @@ interface ChatReply {
 }
 
 describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('minimal chat page in Chromium'), () => {
-  let app: FastifyInstance;
   let browser: Browser;
   let base: string;
   let page: Page;
   let dialogs: string[];
   let pageErrors: string[];
 
+  let stop: () => Promise<void>;
+
   beforeAll(async () => {
     // A folder without a built mini app, so / is always the minimal chat page under test.
-    const ctx = await openTestContext({ miniAppDir: join('/nonexistent', 'bhvs-no-mini-app') });
-    app = await buildApp(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ base, browser, close: stop } = await startAppAndBrowser({ miniAppDir: join('/nonexistent', 'bhvs-no-mini-app') }));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await stop?.();
   });
 
   beforeEach(async () => {

@@ -64,7 +64,6 @@ export function LessonPage() {
 
 function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase; setPhase: (p: Phase) => void }) {
   const navigate = useGo();
-  const [shareNote, setShareNote] = useState('');
   const topRef = useRef<HTMLDivElement>(null);
   // One thing per screen: every new screen starts at its top, with the reader's focus on it.
   useEffect(() => {
@@ -81,10 +80,7 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
     setPhase({ at: 'step', index });
   }
 
-  async function onShare() {
-    const r = await shareLesson(lesson);
-    setShareNote(r === 'copied' ? 'Đã chép đường dẫn bài học. Bác dán vào Zalo để gửi cho người thân.' : r === 'failed' ? 'Chưa chia sẻ được. Bác thử lại sau nhé.' : '');
-  }
+
 
   return (
     <div ref={topRef} tabIndex={-1} className="lesson-top">
@@ -108,17 +104,7 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
                 Bắt đầu học
               </button>
             </div>
-            <div className="nav-row">
-              <button type="button" className="btn btn-secondary" onClick={() => void onShare()}>
-                <Icon name="share" />
-                <span>Gửi bài này cho người thân</span>
-              </button>
-            </div>
-            {shareNote && (
-              <p className="note note-info" role="status">
-                {shareNote}
-              </p>
-            )}
+            <ShareLesson lesson={lesson} />
           </section>
         );
       case 'step': {
@@ -255,17 +241,7 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
                 Các bài cùng chủ đề
               </button>
             </div>
-            <div className="nav-row">
-              <button type="button" className="btn btn-secondary" onClick={() => void onShare()}>
-                <Icon name="share" />
-                <span>Gửi bài này cho người thân</span>
-              </button>
-            </div>
-            {shareNote && (
-              <p className="note note-info" role="status">
-                {shareNote}
-              </p>
-            )}
+            <ShareLesson lesson={lesson} />
             <details className="sources">
               <summary>Nguồn thông tin</summary>
               <ul>
@@ -283,4 +259,28 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
         );
     }
   }
+}
+
+/** "Send this lesson to a relative": Zalo's share sheet inside Zalo, the phone's share sheet or a copied link elsewhere. */
+function ShareLesson({ lesson }: { lesson: Lesson }) {
+  const [note, setNote] = useState('');
+  async function share() {
+    const r = await shareLesson(lesson);
+    setNote(r === 'copied' ? 'Đã chép đường dẫn bài học. Bác dán vào Zalo để gửi cho người thân.' : r === 'failed' ? 'Chưa chia sẻ được. Bác thử lại sau nhé.' : '');
+  }
+  return (
+    <>
+      <div className="nav-row">
+        <button type="button" className="btn btn-secondary" onClick={() => void share()}>
+          <Icon name="share" />
+          <span>Gửi bài này cho người thân</span>
+        </button>
+      </div>
+      {note && (
+        <p className="note note-info" role="status">
+          {note}
+        </p>
+      )}
+    </>
+  );
 }

@@ -437,6 +437,30 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     await page.getByLabel('Câu hỏi của bác').waitFor();
   });
 
+  it('inside Zalo (its user agent) identity comes from zmp-sdk, and storage falls back when nativeStorage is missing', async () => {
+    // zmp-sdk's own desktop behaviour on a "localhost" host: getUserInfo gives its mock user, nativeStorage throws.
+    const zalo = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      userAgent: 'Mozilla/5.0 (Linux; Android 12) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36 Zalo android/12345',
+    });
+    try {
+      const zpage = await zalo.newPage();
+      const errors: string[] = [];
+      zpage.on('pageerror', (e) => errors.push(e.message));
+      await zpage.goto(base.replace('127.0.0.1', 'localhost'));
+      await zpage.getByLabel('Câu hỏi của bác').waitFor();
+      await expect.poll(() => zpage.locator('.welcome').textContent()).toContain('Chào User Name');
+      expect(await zpage.getByRole('note').count()).toBe(0);
+      // Settings still persist (localStorage stands in for nativeStorage).
+      await zpage.getByRole('navigation', { name: 'Chuyển màn hình' }).getByRole('button', { name: 'Cài đặt', exact: true }).click();
+      await zpage.getByLabel('150%').check();
+      expect(await zpage.evaluate(() => JSON.parse(localStorage.getItem('bhvs.settings') ?? '{}').textScale)).toBe(1.5);
+      expect(errors).toEqual([]);
+    } finally {
+      await zalo.close();
+    }
+  });
+
   it('outside Zalo the identity is a clearly marked development identity', async () => {
     await open();
     expect(await page.getByRole('note').textContent()).toContain('Chế độ thử nghiệm');

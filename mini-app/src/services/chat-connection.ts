@@ -10,8 +10,12 @@ type Pending = {
   onDelta?: (text: string) => void;
 };
 
-/** How long to wait for a WebSocket reply before asking again over HTTP. */
-const WS_REPLY_TIMEOUT_MS = 8_000;
+/**
+ * How long to wait for a WebSocket reply (or the next piece of a streamed one) before asking again over HTTP.
+ * Longer than the server's model timeout (LLM_TIMEOUT_MS, 8 s by default), after which the server itself answers
+ * with the offline text: asking twice would only make the citizen wait twice.
+ */
+const WS_REPLY_TIMEOUT_MS = 12_000;
 const MAX_BACKOFF_MS = 15_000;
 
 /**

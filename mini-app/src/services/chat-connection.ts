@@ -1,7 +1,6 @@
 import { API_BASE, ApiError, askOverHttp } from './api';
 import type { ChatReply } from './types';
 
-type Status = 'connecting' | 'open' | 'closed';
 type Pending = {
   resolve: (r: ChatReply) => void;
   reject: (e: Error) => void;
@@ -24,13 +23,11 @@ const MAX_BACKOFF_MS = 15_000;
  */
 export class ChatConnection {
   private ws: WebSocket | undefined;
-  private status: Status = 'closed';
   private attempts = 0;
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  private readonly listeners = new Set<(s: Status) => void>();
 
   constructor(private readonly url: string = websocketUrl()) {}
 
@@ -43,15 +40,6 @@ export class ChatConnection {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     this.ws?.close();
-  }
-
-  onStatus(listener: (s: Status) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  getStatus(): Status {
-    return this.status;
   }
 
   /** onDelta receives a model-written answer as it streams (WebSocket only); the resolved reply replaces it. */
@@ -70,14 +58,8 @@ export class ChatConnection {
     });
   }
 
-  private setStatus(s: Status): void {
-    this.status = s;
-    for (const l of this.listeners) l(s);
-  }
-
   private connect(): void {
     if (this.stopped) return;
-    this.setStatus('connecting');
     let ws: WebSocket;
     try {
       ws = new WebSocket(this.url);
@@ -88,13 +70,11 @@ export class ChatConnection {
     this.ws = ws;
     ws.onopen = () => {
       this.attempts = 0;
-      this.setStatus('open');
     };
     ws.onmessage = (ev) => this.handleFrame(ev.data);
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = undefined;
-      this.setStatus('closed');
       for (const id of [...this.pending.keys()]) this.fallBackToHttp(id);
       this.scheduleReconnect();
     };

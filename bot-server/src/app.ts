@@ -11,6 +11,9 @@ import { webPlugin } from './web/plugin.js';
 import { areasPlugin } from './areas/plugin.js';
 import { MEDIA_FOLDER } from './lessons/load.js';
 import { tipsPlugin } from './tips/plugin.js';
+import { learnerAuth } from './identity/auth.js';
+import { identityPlugin } from './identity/plugin.js';
+import { learningPlugin } from './learning/plugin.js';
 
 const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -74,7 +77,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(lessonsPlugin, { catalog: ctx.catalog });
   await app.register(areasPlugin, { areas: ctx.areas });
   await app.register(tipsPlugin, { areas: ctx.areas });
-  await app.register(chatPlugin, { assistant: ctx.assistant });
+  const auth = learnerAuth(ctx.learners);
+  await app.register(identityPlugin, { learners: ctx.learners, auth, areas: ctx.areas, zalo: ctx.config.zalo, devLogin: ctx.config.devLogin });
+  await app.register(learningPlugin, { learning: ctx.learning, catalog: ctx.catalog, auth });
+  await app.register(chatPlugin, { assistant: ctx.assistant, learners: ctx.learners, auth, learning: ctx.learning });
   app.addHook('onClose', async () => ctx.close());
   ctx.vectorSpaceReady.then(
     (space) => app.log.info({ space }, 'searching in vector space'),

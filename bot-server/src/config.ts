@@ -27,6 +27,13 @@ const EnvSchema = z.object({
   EMBEDDINGS_MODEL: z.string().min(1).optional(),
   EMBEDDINGS_DIM: z.coerce.number().int().min(8).max(2000).optional(),
   EMBEDDINGS_BATCH: z.coerce.number().int().min(1).max(2048).default(64),
+  // Zalo sign-in: the Mini App's id and secret (Zalo Developers console). Unset: no Zalo sign-in.
+  ZALO_APP_ID: z.string().regex(/^\d{1,32}$/, 'must be the numeric app id').optional(),
+  ZALO_APP_SECRET: z.string().min(8).optional(),
+  ZALO_GRAPH_URL: z.string().url().default('https://graph.zalo.me'),
+  // A development identity without Zalo: on by default only outside production.
+  DEV_LOGIN: z.enum(['true', 'false', '1', '0']).optional(),
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
 });
 
 export interface Config {
@@ -46,6 +53,12 @@ export interface Config {
   production: boolean;
   /** A chat model that writes warmer answers from the retrieved lessons; unset = extractive answers only. */
   llm?: { baseURL: string; apiKey: string; model: string; timeoutMs: number };
+  /** Zalo sign-in (Graph API verification of Mini App access tokens); unset = no Zalo sign-in. */
+  zalo?: { appId: string; appSecret: string; graphUrl: string };
+  /** Whether a development identity (no Zalo) may sign in: DEV_LOGIN, else only outside production. */
+  devLogin: boolean;
+  /** Lifetime of our own session tokens. */
+  sessionTtlMs: number;
   /** An embedding model used beside the offline hashing space; unset = hashing only. */
   embeddings?: { baseURL: string; apiKey: string; model: string; dim: number; batchSize: number };
 }
@@ -65,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (embeddingVars.some(Boolean) && !embeddingVars.every(Boolean)) {
     problems.push('EMBEDDINGS_BASE_URL, EMBEDDINGS_MODEL and EMBEDDINGS_DIM: set all three or none');
   }
+  if (Boolean(e.ZALO_APP_ID) !== Boolean(e.ZALO_APP_SECRET)) problems.push('ZALO_APP_ID and ZALO_APP_SECRET: set both or neither');
   if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   return {
     port: e.PORT,
@@ -78,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     retrievalCacheSize: e.RETRIEVAL_CACHE_SIZE,
     production: e.NODE_ENV === 'production',
+    zalo: e.ZALO_APP_ID && e.ZALO_APP_SECRET ? { appId: e.ZALO_APP_ID, appSecret: e.ZALO_APP_SECRET, graphUrl: e.ZALO_GRAPH_URL } : undefined,
+    devLogin: e.DEV_LOGIN === undefined ? e.NODE_ENV !== 'production' : e.DEV_LOGIN === 'true' || e.DEV_LOGIN === '1',
+    sessionTtlMs: e.SESSION_TTL_MINUTES * 60_000,
     llm: e.LLM_BASE_URL && e.LLM_MODEL ? { baseURL: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? '', model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS } : undefined,
     embeddings:
       e.EMBEDDINGS_BASE_URL && e.EMBEDDINGS_MODEL && e.EMBEDDINGS_DIM

@@ -9,6 +9,9 @@ import { GroundedWriter } from './generation/writer.js';
 import { LessonCatalog } from './lessons/catalog.js';
 import { type IngestProgress, type IngestReport, ingestLessons } from './lessons/ingest.js';
 import { loadLessons } from './lessons/load.js';
+import { Learners } from './identity/learners.js';
+import { unknownPlacementLessons } from './learning/placement.js';
+import { LearningService } from './learning/service.js';
 
 /** Everything a request needs, opened once per process: the server, the CLI and the benchmarks share it. */
 export interface AppContext {
@@ -17,6 +20,8 @@ export interface AppContext {
   catalog: LessonCatalog;
   areas: Areas;
   assistant: Assistant;
+  learners: Learners;
+  learning: LearningService;
   ingest: IngestReport;
   /**
    * Settles when the configured embedding space is complete and searched (resolves with its name), or when
@@ -37,6 +42,8 @@ export async function openContext(
   // Validate the lessons before touching the database: a broken lesson stops start-up with its file and field.
   const lessons = loadLessons(config.knowledgeDir);
   const areas = loadAreas(config.areasFile);
+  const missing = unknownPlacementLessons((id) => lessons.some((l) => l.id === id));
+  if (missing.length > 0) throw new Error(`The placement check names lessons that do not exist: ${missing.join(', ')}`);
   const db = await openDatabase(config);
   try {
     // The hashing space is always complete: it needs no network, so answers never wait for a remote model.
@@ -62,7 +69,9 @@ export async function openContext(
       await vectorSpaceReady.catch(() => {});
       await db.close();
     };
-    return { config, db, catalog, areas, assistant, ingest, vectorSpaceReady, close };
+    const learners = new Learners(db, config.sessionTtlMs);
+    const learning = new LearningService(db, catalog);
+    return { config, db, catalog, areas, assistant, learners, learning, ingest, vectorSpaceReady, close };
   } catch (err) {
     await db.close();
     throw err;

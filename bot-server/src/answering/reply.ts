@@ -16,8 +16,10 @@ export interface ChatReply {
   answer: string;
   /** Cited lessons, most relevant first. */
   lessons: LessonRef[];
-  /** The lesson to learn next. */
-  next?: { id: string; title: string };
+  /** The lesson to learn next: for a signed-in learner, their personalised recommendation with its reason. */
+  next?: { id: string; title: string; reason?: string };
+  /** For a signed-in learner: a prerequisite of the answering lesson they have not learned yet, offered first. */
+  prerequisite?: { id: string; title: string; text: string };
   /** For clarify: what the citizen can tap. */
   choices?: Choice[];
   /** True when a language model wrote the text from the cited lessons (checked); absent for extractive answers. */

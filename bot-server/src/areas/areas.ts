@@ -22,3 +22,8 @@ export function loadAreas(file: string): Areas {
   }
   return parsed.data;
 }
+
+/** Whether a ward (and, when given, its province) is one this deployment serves. */
+export function servesArea(areas: Areas, ward: string, province?: string): boolean {
+  return areas.wards.includes(ward) && (province === undefined || province === areas.province);
+}

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Assistant, ReplyTrace } from '../answering/assistant.js';
 import type { ChatReply } from '../answering/reply.js';
+import { type LearnerAuth, UNAUTHENTICATED } from '../identity/auth.js';
+import type { Learner, Learners } from '../identity/learners.js';
+import type { LearningService } from '../learning/service.js';
 import { chatReplyJsonSchema, chatRequestJsonSchema, type ChatRequest, parseChatRequest } from './schema.js';
 
 /** Per WebSocket connection: enough for a person, too little for a script hammering one socket. */
@@ -10,6 +13,9 @@ const WS_MAX_PAYLOAD_BYTES = 16 * 1024;
 
 export interface ChatPluginOptions {
   assistant: Assistant;
+  learners: Learners;
+  auth: LearnerAuth;
+  learning: LearningService;
 }
 
 /** Logs what happened without the citizen's words: those may hold personal data. */
@@ -22,22 +28,28 @@ function logReply(app: FastifyInstance, result: { reply: ChatReply; trace: Reply
 }
 
 export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions): Promise<void> {
-  const { assistant } = opts;
+  const { assistant, learners, auth, learning } = opts;
+  // A signed-in learner's reply says what they are missing and what to learn next for them.
+  const personalise = (reply: ChatReply, learner: Learner | undefined) => (learner ? learning.personaliseReply(learner, reply) : reply);
 
   app.post<{ Body: ChatRequest }>(
     '/api/chat',
-    { schema: { body: chatRequestJsonSchema, response: { 200: chatReplyJsonSchema } } },
+    { preHandler: auth.optional, schema: { body: chatRequestJsonSchema, response: { 200: chatReplyJsonSchema } } },
     async (request) => {
       const started = performance.now();
       const result = await assistant.replyWithTrace(request.body.message);
+      const reply = await personalise(result.reply, auth.learnerOf(request));
       logReply(app, result, performance.now() - started, 'http');
-      return result.reply;
+      return reply;
     },
   );
 
   app.get('/ws', { websocket: true }, (socket) => {
     let tokens = WS_BURST;
     let last = Date.now();
+    // Set by an 'auth' frame (browsers cannot send headers with a WebSocket); checked again for every question,
+    // so an expired session or an erased learner is noticed at once.
+    let sessionToken: string | undefined;
     const send = (payload: object) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(payload));
     };
@@ -58,6 +70,12 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
       const { type, id, ...body } = (typeof frame === 'object' && frame !== null ? frame : {}) as Record<string, unknown>;
       const replyId = typeof id === 'string' || typeof id === 'number' ? id : undefined;
       if (type === 'ping') return send({ type: 'pong', id: replyId });
+      if (type === 'auth') {
+        const token = typeof body.token === 'string' && body.token.length <= 100 ? body.token : '';
+        const learner = token ? await learners.fromToken(token) : undefined;
+        sessionToken = learner ? token : undefined;
+        return send(learner ? { type: 'auth', id: replyId, ok: true } : { type: 'auth', id: replyId, ok: false, ...UNAUTHENTICATED });
+      }
       if (type !== 'chat') return send({ type: 'error', id: replyId, error: 'Tin nhắn không đúng định dạng.', code: 'BAD_FRAME' });
       const parsed = parseChatRequest(body);
       if (!parsed.ok) return send({ type: 'error', id: replyId, error: parsed.error, code: 'BAD_MESSAGE' });
@@ -68,8 +86,17 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
         const result = await assistant.replyWithTrace(parsed.value.message, {
           onDelta: (text) => send({ type: 'delta', id: replyId, text }),
         });
+        let learner: Learner | undefined;
+        if (sessionToken) {
+          learner = await learners.fromToken(sessionToken);
+          if (!learner) {
+            sessionToken = undefined;
+            send({ type: 'auth', ok: false, ...UNAUTHENTICATED });
+          }
+        }
+        const reply = await personalise(result.reply, learner);
         logReply(app, result, performance.now() - started, 'ws');
-        send({ type: 'reply', id: replyId, ...result.reply });
+        send({ type: 'reply', id: replyId, ...reply });
       } catch (err) {
         app.log.error({ err }, 'chat over websocket failed');
         send({ type: 'error', id: replyId, error: 'Có lỗi, bác thử lại sau ít phút.', code: 'INTERNAL' });

@@ -27,7 +27,16 @@ export const chatReplyJsonSchema = {
     kind: { type: 'string', enum: ['answer', 'clarify', 'out_of_scope', 'safety'] },
     answer: { type: 'string' },
     lessons: { type: 'array', items: lessonRef },
-    next: { type: 'object', required: ['id', 'title'], properties: { id: { type: 'string' }, title: { type: 'string' } } },
+    next: {
+      type: 'object',
+      required: ['id', 'title'],
+      properties: { id: { type: 'string' }, title: { type: 'string' }, reason: { type: 'string' } },
+    },
+    prerequisite: {
+      type: 'object',
+      required: ['id', 'title', 'text'],
+      properties: { id: { type: 'string' }, title: { type: 'string' }, text: { type: 'string' } },
+    },
     generated: { type: 'boolean' },
     choices: {
       type: 'array',

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Areas } from '../areas/areas.js';
+import { type Areas, servesArea } from '../areas/areas.js';
 
 /**
  * The citizen's Tips feed. Officers' broadcasts fill it once broadcasting exists; until then every area's feed is
@@ -42,7 +42,7 @@ export async function tipsPlugin(app: FastifyInstance, opts: { areas: Areas }): 
     },
     async (request, reply) => {
       const { ward } = request.query;
-      if (ward !== undefined && !opts.areas.wards.includes(ward)) {
+      if (ward !== undefined && !servesArea(opts.areas, ward)) {
         return reply.code(400).send({ error: 'Không có phường, xã này trong danh sách. Bác chọn lại trong Cài đặt nhé.', code: 'UNKNOWN_AREA' });
       }
       return { tips: [] };

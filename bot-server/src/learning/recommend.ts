@@ -132,6 +132,12 @@ export function recommend(
     for (const a of ancestorsOf(catalog, id)) if (!knows(state, a) && !needed.has(a)) needed.set(a, { order, via: catalog.get(id) });
   });
 
+  // The goal topic's lessons, and (a little less) the unknown lessons its lessons need first.
+  const towardsGoal = new Set<string>();
+  if (state.goal) {
+    for (const l of catalog.inTopic(state.goal)) for (const a of ancestorsOf(catalog, l.id)) if (!knows(state, a)) towardsGoal.add(a);
+  }
+
   const candidates: Candidate[] = [];
   for (const lesson of catalog.lessons) {
     const own = state.lessons.get(lesson.id);
@@ -167,6 +173,9 @@ export function recommend(
       });
     }
     if (state.goal === lesson.topic) parts.push({ value: WEIGHT.goal, reason: `Đúng điều bác muốn học trước: ${lowerFirst(TOPIC_LABELS[lesson.topic])}.` });
+    else if (state.goal && towardsGoal.has(lesson.id)) {
+      parts.push({ value: 0.8 * WEIGHT.goal, reason: `Cần biết trước để học điều bác muốn: ${lowerFirst(TOPIC_LABELS[state.goal])}.` });
+    }
     const need = needed.get(lesson.id);
     if (need) {
       parts.push({

@@ -5,8 +5,10 @@
  *   retrieval    one question through the whole pipeline in process (p50/p95 over the labelled questions)
  *   HTTP chat    POST /api/chat from 50 concurrent clients: saturated (autocannon), and at a steady 300 req/s
  *   mini app     first-screen JS and CSS (gzip), and on Chrome's "Slow 3G" the wait for the app and for an answer
+ *   learners     recommendation for a learner with a full history among 100,000 seeded learners
  * Targets: cold start <= 3 s, p95 chat <= 50 ms, >= 300 answers/s (issue 2); first-screen JS <= 250 KB gzip,
- * first answer within 3 s of load on slow 3G (issue 4).
+ * first answer within 3 s of load on slow 3G (issue 4); recommendation <= 5 ms p95 (issue 5).
+ * `npm run bench -- learners` (or chat) runs one part only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,10 +21,12 @@ import { ingestLessons } from '../bot-server/src/lessons/ingest.js';
 import { loadLessons } from '../bot-server/src/lessons/load.js';
 import { makeTempDir } from '../test/helpers.js';
 import { launchChromium, SKIP_BROWSER } from '../test/browser.js';
+import { measureRecommendations } from './lib/learners-bench.js';
 import { measureStreaming } from './lib/llm-bench.js';
 import { measureBundle, measureSlowNetwork } from './lib/mini-app-bench.js';
 import { ensureMiniAppBuilt } from './lib/mini-app-build.js';
 import { parseQuestions } from './lib/score.js';
+import { percentile } from './lib/stats.js';
 
 const PORT = 3917;
 const rows: [string, string, string][] = [];
@@ -31,10 +35,6 @@ const record = (what: string, value: string, target = '') => {
   console.error(`  ${what}: ${value}`);
 };
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 function questions(): string[] {
   const sets = [join(REPO_ROOT, 'test/eval/questions.jsonl'), resolve(REPO_ROOT, '../shared/eval/dev-questions.jsonl')];
@@ -119,7 +119,28 @@ async function load(bodies: string[], opts: { seconds: number }) {
   return { rps: ok / opts.seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), errors: result.non2xx + result.errors + result.timeouts, ok };
 }
 
+async function benchLearners(): Promise<void> {
+  const population = 100_000;
+  const r = await measureRecommendations(population);
+  record(
+    `seed ${population.toLocaleString('en')} learners (${r.rows.progressRows.toLocaleString('en')} progress rows, ${r.rows.questions.toLocaleString('en')} questions)`,
+    `${r.seedSeconds.toFixed(1)} s`,
+  );
+  const ms = (v: number[]) => `${percentile(v, 50).toFixed(2)} / ${percentile(v, 95).toFixed(2)} ms`;
+  record('recommendation, full history, 100k learners: DB reads + ranking, p50 / p95', ms(r.serviceMs), '<= 5 ms p95');
+  record('recommendation, same, through HTTP (GET /api/recommendations, inject), p50 / p95', ms(r.httpMs));
+  record('recommendation, ranking alone (51 lessons), p50 / p95', ms(r.rankingMs));
+}
+
 async function main(): Promise<void> {
+  const parts = process.argv.slice(2);
+  const wants = (part: string) => parts.length === 0 || parts.includes(part);
+  if (wants('chat')) await benchChat();
+  if (wants('learners')) await benchLearners();
+  printTable();
+}
+
+async function benchChat(): Promise<void> {
   const base = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const dir = makeTempDir('bhvs-bench-');
   const qs = questions();
@@ -215,7 +236,9 @@ async function main(): Promise<void> {
   } finally {
     dir.remove();
   }
+}
 
+function printTable(): void {
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), 12];
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(w[i]!)).join(' | ')} |`;
   console.log(line(['measure', 'value', 'target']));

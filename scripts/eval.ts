@@ -13,6 +13,7 @@ import { openContext } from '../bot-server/src/context.js';
 import { TOPICS } from '../bot-server/src/lessons/schema.js';
 import { answerQuestion, type AnsweredQuestion } from './lib/answer.js';
 import { formatScores, meetsTargets, parseQuestions, score, TARGETS } from './lib/score.js';
+import { percentile } from './lib/stats.js';
 
 const SETS = [
   { name: 'project', path: join(REPO_ROOT, 'test/eval/questions.jsonl'), gated: true },
@@ -24,10 +25,6 @@ const SETS = [
 ];
 const SCORE_PY = resolve(REPO_ROOT, '../shared/eval/score.py');
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 /** Answers and scores every set in one mode; true when the gated sets meet the targets. */
 async function evaluate(config: Config, mode: string): Promise<boolean> {

@@ -199,6 +199,15 @@ describe('development identity', () => {
       expect(dev.json()).toMatchObject({ profile: { source: 'development', name: 'Người dùng thử' } });
       const bad = await plainApp.inject({ method: 'POST', url: '/api/session/dev', payload: { deviceId: '../../etc' } });
       expect(bad.statusCode).toBe(400);
+      // Signing in has its own, tighter limit per address (20 a minute), whatever the general limit is.
+      const statuses: number[] = [];
+      for (let i = 0; i < 22; i++) {
+        statuses.push((await plainApp.inject({ method: 'POST', url: '/api/session/dev', payload: { deviceId: 'dev-abc12345' } })).statusCode);
+      }
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
+      const limited = await plainApp.inject({ method: 'POST', url: '/api/session/dev', payload: { deviceId: 'dev-abc12345' } });
+      expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+      expect((await plainApp.inject({ method: 'GET', url: '/api/lessons' })).statusCode).toBe(200);
     } finally {
       await plainApp.close();
     }

@@ -12,6 +12,7 @@ import { buildApp } from '../bot-server/src/app.js';
 import type { AppContext } from '../bot-server/src/context.js';
 import { MASTERED } from '../bot-server/src/learning/mastery.js';
 import { PLACEMENT, unknownPlacementLessons } from '../bot-server/src/learning/placement.js';
+import type { RecommendationView } from '../bot-server/src/learning/service.js';
 import { createScratchDatabase, findPostgres, openTestContext } from './helpers.js';
 
 const postgres = await findPostgres();
@@ -19,14 +20,7 @@ if (postgres.reason && process.env.CI === 'true') {
   throw new Error(`CI=true: the learning suite must run against PostgreSQL, but ${postgres.reason}`);
 }
 
-interface Rec {
-  id: string;
-  title: string;
-  topic: string;
-  kind: 'learn' | 'review';
-  reason: string;
-  chance: number;
-}
+type Rec = RecommendationView;
 interface Recs {
   next?: Rec;
   alternative?: Rec;

@@ -264,7 +264,8 @@ for (const backend of backends) {
           `SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'learner_id'`,
         )
       ).map((r) => r.table_name);
-      expect(tables.sort()).toEqual(['learner_questions', 'learner_sessions', 'lesson_progress', 'quiz_attempts']);
+      const written = ['learner_questions', 'learner_sessions', 'lesson_progress', 'quiz_attempts'];
+      expect(tables).toEqual(expect.arrayContaining(written));
       const rowsOf = async (learnerId: string) => {
         const counts: Record<string, number> = {};
         for (const t of tables) counts[t] = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} WHERE learner_id = $1`, [learnerId]))[0]!.n;
@@ -272,7 +273,7 @@ for (const backend of backends) {
         return counts;
       };
       const before = await rowsOf(id);
-      for (const t of tables) expect(before[t], t).toBeGreaterThan(0);
+      for (const t of written) expect(before[t], t).toBeGreaterThan(0);
       const keepId = (await ctx.learners.fromToken(keep.token))!.id;
       const keepBefore = await rowsOf(keepId);
 

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/index.js';
 import type { Learner } from '../identity/learners.js';
 import type { LessonCatalog } from '../lessons/catalog.js';
 import { type Lesson, TOPICS, type Topic } from '../lessons/schema.js';
-import { isMastered, SELF_REPORTED, studyMastery, updateMastery, updateMasteryAll } from './mastery.js';
+import { isMastered, MASTERED, SELF_REPORTED, studyMastery, updateMastery, updateMasteryAll } from './mastery.js';
 import { readPlacement } from './placement.js';
 import {
   type LearnerState,
@@ -14,6 +14,8 @@ import {
   recommend,
 } from './recommend.js';
 import { gradeReview, recordReview, REVIEWED_TOPICS, reviveCard, startReview } from './review.js';
+
+const STUDY_CEILING = MASTERED - 0.05;
 
 /** Questions older than this no longer say what the learner is interested in now. */
 const INTEREST_DAYS = 14;
@@ -162,7 +164,8 @@ export class LearningService {
       const before = cur?.stepsSeen ?? 0;
       const seen = Math.min(lesson.steps.length, Math.max(before, stepsSeen));
       let mastery = cur?.mastery ?? masteryOf(this.catalog, state, lesson);
-      if (before < lesson.steps.length && seen === lesson.steps.length) mastery = studyMastery(mastery, lesson.level);
+      // Reading alone never makes a lesson mastered: that takes the quiz's evidence.
+      if (before < lesson.steps.length && seen === lesson.steps.length) mastery = Math.max(mastery, Math.min(studyMastery(mastery, lesson.level), STUDY_CEILING));
       const [row] = await tx.query<ProgressRow>(
         `INSERT INTO lesson_progress (learner_id, lesson_id, steps_seen, mastery) VALUES ($1, $2, $3, $4)
          ON CONFLICT (learner_id, lesson_id) DO UPDATE SET steps_seen = EXCLUDED.steps_seen, mastery = EXCLUDED.mastery, updated_at = now()
@@ -209,15 +212,15 @@ export class LearningService {
       else if (!card && REVIEWED_TOPICS.has(lesson.topic) && isMastered(mastery)) card = startReview(now);
       const better = cur?.bestCorrect === undefined || correct > cur.bestCorrect;
       await tx.query(
-        `INSERT INTO lesson_progress AS p (learner_id, lesson_id, mastery, attempts, best_correct, best_total, completed_at, review, review_due)
-         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)
+        `INSERT INTO lesson_progress AS p (learner_id, lesson_id, mastery, attempts, best_correct, best_total, completed_at, review, review_due, mastered_at)
+         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $10)
          ON CONFLICT (learner_id, lesson_id) DO UPDATE SET
-           mastery = EXCLUDED.mastery, attempts = p.attempts + 1,
+           mastery = EXCLUDED.mastery, attempts = p.attempts + 1, mastered_at = COALESCE(p.mastered_at, EXCLUDED.mastered_at),
            best_correct = CASE WHEN $9 THEN EXCLUDED.best_correct ELSE p.best_correct END,
            best_total = CASE WHEN $9 THEN EXCLUDED.best_total ELSE p.best_total END,
            completed_at = COALESCE(p.completed_at, EXCLUDED.completed_at),
            review = EXCLUDED.review, review_due = EXCLUDED.review_due, updated_at = now()`,
-        [learner.id, lesson.id, mastery, correct, total, now, card ? JSON.stringify(card) : null, card?.due ?? null, better],
+        [learner.id, lesson.id, mastery, correct, total, now, card ? JSON.stringify(card) : null, card?.due ?? null, better, isMastered(mastery) ? now : null],
       );
       if (isReview) await tx.query('UPDATE quiz_attempts SET is_review = true WHERE learner_id = $1 AND submission_id = $2', [learner.id, submissionId]);
       return {
@@ -245,9 +248,10 @@ export class LearningService {
       for (const e of outcome.evidence) if (this.catalog.get(e.lessonId)) mastery.set(e.lessonId, updateMastery(get(e.lessonId), e.correct));
       for (const [id, p] of mastery) {
         await tx.query(
-          `INSERT INTO lesson_progress (learner_id, lesson_id, mastery) VALUES ($1, $2, $3)
-           ON CONFLICT (learner_id, lesson_id) DO UPDATE SET mastery = EXCLUDED.mastery, updated_at = now()`,
-          [learner.id, id, p],
+          `INSERT INTO lesson_progress AS lp (learner_id, lesson_id, mastery, mastered_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (learner_id, lesson_id) DO UPDATE SET mastery = EXCLUDED.mastery,
+             mastered_at = COALESCE(lp.mastered_at, EXCLUDED.mastered_at), updated_at = now()`,
+          [learner.id, id, p, isMastered(p) ? new Date() : null],
         );
       }
       const needs = [...outcome.needs].filter((id) => this.catalog.get(id));

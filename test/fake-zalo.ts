@@ -1,8 +1,11 @@
 /**
- * A local server on 127.0.0.1 speaking Zalo's Graph API for Mini App sign-in: GET /v2.0/me with the headers
- * access_token and appsecret_proof (hex HMAC-SHA256 of the token keyed by the app secret). Like Zalo, it answers
- * errors in the body with a non-zero `error` and a message, with HTTP 200. Tests register tokens and can make it
- * fail the way a remote service fails (HTTP 5xx, slow, not JSON).
+ * A local server on 127.0.0.1 speaking two of Zalo's APIs:
+ * - Graph API for Mini App sign-in: GET /v2.0/me with the headers access_token and appsecret_proof (hex
+ *   HMAC-SHA256 of the token keyed by the app secret);
+ * - the Official Account message API: POST /v3.0/oa/message/cs with header access_token and body
+ *   {recipient:{user_id}, message:{text}}, answering {error:0, message:"Success", data:{message_id, user_id}}.
+ * Like Zalo, it answers errors in the body with a non-zero `error` and a message, with HTTP 200. Tests register
+ * tokens and can make it fail the way a remote service fails (HTTP 5xx, 429, slow, not JSON, hanging).
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -19,8 +22,17 @@ export interface FakeZalo {
   calls: { token: string; proofOk: boolean }[];
   /** Set to make the next answers fail like an unavailable service. */
   failure?: 'http500' | 'not-json' | { delayMs: number };
+  /** The OA's access token the message API accepts. */
+  oaToken: string;
+  /** Every OA message received (recorded on arrival, before any answer). */
+  messages: { userId: string; text: string }[];
+  /** How the message API answers the next requests, in order (then success). */
+  messageScript: ('ok' | 'rate-limit-body' | 'http429' | 'http503' | 'not-follower' | 'hang')[];
   close(): Promise<void>;
 }
+
+export const ZALO_OA_RATE_LIMITED = -32;
+export const ZALO_OA_NOT_FOLLOWER = -213;
 
 export const ZALO_INVALID_TOKEN = -124;
 export const ZALO_BAD_PROOF = -201;
@@ -32,13 +44,44 @@ export async function startFakeZalo(appSecret = 'test-app-secret-0123'): Promise
     expired: new Set<string>(),
     calls: [] as { token: string; proofOk: boolean }[],
     failure: undefined as FakeZalo['failure'],
+    oaToken: 'oa-access-token-0123',
+    messages: [] as { userId: string; text: string }[],
+    messageScript: [] as FakeZalo['messageScript'],
   };
+  const hanging = new Set<import('node:http').ServerResponse>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body));
     };
+    if (req.method === 'POST' && url.pathname === '/v3.0/oa/message/cs') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.headers['access_token'] !== fake.oaToken) return json(200, { error: -216, message: 'Access token is invalid' });
+        let body: { recipient?: { user_id?: string }; message?: { text?: string } };
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          return json(200, { error: -201, message: 'Body is not JSON' });
+        }
+        const userId = body.recipient?.user_id;
+        const text = body.message?.text;
+        if (!userId || typeof text !== 'string' || text.length === 0 || text.length > 2000) {
+          return json(200, { error: -201, message: 'Parameter is invalid' });
+        }
+        const step = fake.messageScript.shift() ?? 'ok';
+        if (step === 'http429') return json(429, { error: ZALO_OA_RATE_LIMITED, message: 'Too many requests' });
+        if (step === 'rate-limit-body') return json(200, { error: ZALO_OA_RATE_LIMITED, message: 'Request rate is limited' });
+        if (step === 'http503') return json(503, { error: -1, message: 'Service unavailable' });
+        if (step === 'not-follower') return json(200, { error: ZALO_OA_NOT_FOLLOWER, message: 'User has not followed OA' });
+        fake.messages.push({ userId, text });
+        if (step === 'hang') return void hanging.add(res);
+        json(200, { error: 0, message: 'Success', data: { message_id: `msg-${fake.messages.length}`, user_id: userId } });
+      });
+      return;
+    }
     if (req.method !== 'GET' || url.pathname !== '/v2.0/me') return json(404, { error: 404, message: 'Not found' });
     const token = String(req.headers['access_token'] ?? '');
     const proof = String(req.headers['appsecret_proof'] ?? '');
@@ -74,6 +117,7 @@ export async function startFakeZalo(appSecret = 'test-app-secret-0123'): Promise
     baseUrl: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

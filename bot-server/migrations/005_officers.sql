@@ -42,13 +42,19 @@ CREATE TABLE broadcasts (
 );
 CREATE INDEX broadcasts_due ON broadcasts (send_at) WHERE status IN ('scheduled', 'fanning_out');
 CREATE INDEX broadcasts_wards ON broadcasts USING gin (wards);
+CREATE INDEX learners_ward ON learners (ward);
 
 -- The outbox: one row per broadcast and recipient, so fan-out can resume after a crash without sending anyone
 -- the same tip twice (the primary key), and each recipient's Zalo delivery is retried on its own.
 CREATE TABLE broadcast_deliveries (
   broadcast_id uuid NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
   learner_id uuid NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
-  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+  -- pending -> sending (claimed, one push in flight) -> delivered | failed. A row found in 'sending' after a crash
+  -- is not pushed again (it may have been sent): it becomes failed 'interrupted'; the tip is still in the feed.
+  -- 'unreachable': no push channel (no open mini app, no Zalo id or no Zalo configured): the tip is in the feed only.
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'delivered', 'failed', 'unreachable')),
+  -- How it was delivered: 'live' (an open mini app, over WebSocket) or 'zalo'.
+  channel text,
   attempts smallint NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
   last_error text,
@@ -67,7 +73,10 @@ ALTER TABLE lesson_progress ADD COLUMN mastered_at timestamptz;
 CREATE TABLE question_stats (
   week date NOT NULL,
   ward text NOT NULL DEFAULT '',
+  -- Folded (no diacritics, lower case) so that spellings of one question count together; sample is one redacted
+  -- wording as typed, for display.
   question text NOT NULL,
+  sample text NOT NULL,
   asked integer NOT NULL DEFAULT 1,
   PRIMARY KEY (week, ward, question)
 );

@@ -14,6 +14,8 @@ import { tipsPlugin } from './tips/plugin.js';
 import { learnerAuth } from './identity/auth.js';
 import { identityPlugin } from './identity/plugin.js';
 import { learningPlugin } from './learning/plugin.js';
+import { broadcastPlugin } from './broadcast/plugin.js';
+import { rolesPlugin } from './roles/plugin.js';
 
 const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -76,12 +78,34 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(healthPlugin, { db: ctx.db, catalog: ctx.catalog });
   await app.register(lessonsPlugin, { catalog: ctx.catalog });
   await app.register(areasPlugin, { areas: ctx.areas });
-  await app.register(tipsPlugin, { areas: ctx.areas });
+
   const auth = learnerAuth(ctx.learners);
   await app.register(identityPlugin, { learners: ctx.learners, auth, areas: ctx.areas, zalo: ctx.config.zalo, devLogin: ctx.config.devLogin });
   await app.register(learningPlugin, { learning: ctx.learning, catalog: ctx.catalog, auth });
-  await app.register(chatPlugin, { assistant: ctx.assistant, learners: ctx.learners, auth, learning: ctx.learning });
-  app.addHook('onClose', async () => ctx.close());
+  await app.register(chatPlugin, {
+    assistant: ctx.assistant,
+    learners: ctx.learners,
+    auth,
+    learning: ctx.learning,
+    hub: ctx.hub,
+    questionStats: ctx.questionStats,
+  });
+  await app.register(tipsPlugin, { areas: ctx.areas, broadcasts: ctx.broadcasts, auth });
+  await app.register(broadcastPlugin, { broadcasts: ctx.broadcasts, catalog: ctx.catalog, areas: ctx.areas, auth, linkDomains: ctx.config.tipLinkDomains });
+  await app.register(rolesPlugin, { roles: ctx.roles, db: ctx.db, auth });
+
+  // Background work of a serving process: the broadcast outbox, and writing question counts.
+  let statsTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    if (ctx.config.outboxIntervalMs > 0) ctx.outbox.start(ctx.config.outboxIntervalMs);
+    statsTimer = setInterval(() => ctx.questionStats.flush().catch((err: Error) => app.log.warn({ err: err.message }, 'question stats not written')), 5000);
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(statsTimer);
+    await ctx.outbox.stop();
+    await ctx.questionStats.flush().catch(() => {});
+    await ctx.close();
+  });
   ctx.vectorSpaceReady.then(
     (space) => app.log.info({ space }, 'searching in vector space'),
     (err: Error) => app.log.warn({ err: err.message }, 'the embedding space could not be filled; searching in the hashing space'),

@@ -34,6 +34,13 @@ const EnvSchema = z.object({
   // A development identity without Zalo: on by default only outside production.
   DEV_LOGIN: z.enum(['true', 'false', '1', '0']).optional(),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  // Pushing officers' tips through the ward's Zalo Official Account. Unset: tips reach open mini apps and feeds only.
+  ZALO_OA_ACCESS_TOKEN: z.string().min(1).optional(),
+  ZALO_OPENAPI_URL: z.string().url().default('https://openapi.zalo.me'),
+  ZALO_MINI_APP_LINK: z.string().url().optional(),
+  TIP_LINK_DOMAINS: z.string().default('gov.vn,chinhphu.vn'),
+  // How often the server looks for broadcasts to fan out and pushes to send; 0 = never (tests drive it themselves).
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 
 export interface Config {
@@ -59,6 +66,11 @@ export interface Config {
   devLogin: boolean;
   /** Lifetime of our own session tokens. */
   sessionTtlMs: number;
+  /** Zalo OA message API for pushing tips; unset = live (WebSocket) and feed only. */
+  zaloPush?: { baseUrl: string; accessToken: string; appLink?: string };
+  /** Domains (and their subdomains) a tip may link to. */
+  tipLinkDomains: string[];
+  outboxIntervalMs: number;
   /** An embedding model used beside the offline hashing space; unset = hashing only. */
   embeddings?: { baseURL: string; apiKey: string; model: string; dim: number; batchSize: number };
 }
@@ -95,6 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     zalo: e.ZALO_APP_ID && e.ZALO_APP_SECRET ? { appId: e.ZALO_APP_ID, appSecret: e.ZALO_APP_SECRET, graphUrl: e.ZALO_GRAPH_URL } : undefined,
     devLogin: e.DEV_LOGIN === undefined ? e.NODE_ENV !== 'production' : e.DEV_LOGIN === 'true' || e.DEV_LOGIN === '1',
     sessionTtlMs: e.SESSION_TTL_MINUTES * 60_000,
+    zaloPush: e.ZALO_OA_ACCESS_TOKEN ? { baseUrl: e.ZALO_OPENAPI_URL, accessToken: e.ZALO_OA_ACCESS_TOKEN, appLink: e.ZALO_MINI_APP_LINK } : undefined,
+    outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
+    tipLinkDomains: e.TIP_LINK_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
     llm: e.LLM_BASE_URL && e.LLM_MODEL ? { baseURL: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? '', model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS } : undefined,
     embeddings:
       e.EMBEDDINGS_BASE_URL && e.EMBEDDINGS_MODEL && e.EMBEDDINGS_DIM

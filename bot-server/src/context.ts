@@ -12,6 +12,11 @@ import { loadLessons } from './lessons/load.js';
 import { Learners } from './identity/learners.js';
 import { unknownPlacementLessons } from './learning/placement.js';
 import { LearningService } from './learning/service.js';
+import { LiveHub } from './broadcast/live.js';
+import { Outbox } from './broadcast/outbox.js';
+import { Broadcasts } from './broadcast/service.js';
+import { QuestionStats } from './dashboard/question-stats.js';
+import { Roles } from './roles/roles.js';
 
 /** Everything a request needs, opened once per process: the server, the CLI and the benchmarks share it. */
 export interface AppContext {
@@ -22,6 +27,13 @@ export interface AppContext {
   assistant: Assistant;
   learners: Learners;
   learning: LearningService;
+  roles: Roles;
+  broadcasts: Broadcasts;
+  /** Open mini apps of this process, for live tips. */
+  hub: LiveHub;
+  /** Fans broadcasts out and pushes them (started by the server, driven by hand in tests). */
+  outbox: Outbox;
+  questionStats: QuestionStats;
   ingest: IngestReport;
   /**
    * Settles when the configured embedding space is complete and searched (resolves with its name), or when
@@ -71,7 +83,24 @@ export async function openContext(
     };
     const learners = new Learners(db, config.sessionTtlMs);
     const learning = new LearningService(db, catalog);
-    return { config, db, catalog, areas, assistant, learners, learning, ingest, vectorSpaceReady, close };
+    const hub = new LiveHub();
+    return {
+      config,
+      db,
+      catalog,
+      areas,
+      assistant,
+      learners,
+      learning,
+      roles: new Roles(db, areas.wards),
+      broadcasts: new Broadcasts(db),
+      hub,
+      outbox: new Outbox(db, catalog, hub, { zalo: config.zaloPush }),
+      questionStats: new QuestionStats(db),
+      ingest,
+      vectorSpaceReady,
+      close,
+    };
   } catch (err) {
     await db.close();
     throw err;

@@ -1,13 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-/** The province a deployment serves and its wards and communes, from AREAS_FILE. */
-export const AreasSchema = z.object({
+/** The file format (AREAS_FILE): the province, and each ward or commune with its adult population. */
+const AreasFileSchema = z.object({
   province: z.string().trim().min(1),
-  wards: z.array(z.string().trim().min(1).max(100)).min(1).refine((w) => new Set(w).size === w.length, 'ward names must be unique'),
+  wards: z
+    .array(z.object({ name: z.string().trim().min(1).max(100), adults: z.number().int().positive() }).strict())
+    .min(1)
+    .refine((w) => new Set(w.map((x) => x.name)).size === w.length, 'ward names must be unique'),
 });
 
-export type Areas = z.infer<typeof AreasSchema>;
+/** The province a deployment serves and its wards and communes. */
+export interface Areas {
+  province: string;
+  /** Ward and commune names, in the file's order. */
+  wards: string[];
+  /** Adults living in each ward: the denominator of the plan's targets (80% in 2025, 100% in 2026). */
+  adults: ReadonlyMap<string, number>;
+}
 
 export function loadAreas(file: string): Areas {
   let raw: unknown;
@@ -16,14 +26,18 @@ export function loadAreas(file: string): Areas {
   } catch (err) {
     throw new Error(`Cannot read the areas file ${file}: ${(err as Error).message}`);
   }
-  const parsed = AreasSchema.safeParse(raw);
+  const parsed = AreasFileSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`Invalid areas file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  return parsed.data;
+  return {
+    province: parsed.data.province,
+    wards: parsed.data.wards.map((w) => w.name),
+    adults: new Map(parsed.data.wards.map((w) => [w.name, w.adults])),
+  };
 }
 
 /** Whether a ward (and, when given, its province) is one this deployment serves. */
 export function servesArea(areas: Areas, ward: string, province?: string): boolean {
-  return areas.wards.includes(ward) && (province === undefined || province === areas.province);
+  return areas.adults.has(ward) && (province === undefined || province === areas.province);
 }

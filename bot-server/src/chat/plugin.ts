@@ -4,6 +4,8 @@ import type { ChatReply } from '../answering/reply.js';
 import { type LearnerAuth, UNAUTHENTICATED } from '../identity/auth.js';
 import type { Learner, Learners } from '../identity/learners.js';
 import type { LearningService } from '../learning/service.js';
+import type { LiveHub } from '../broadcast/live.js';
+import type { QuestionStats } from '../dashboard/question-stats.js';
 import { chatReplyJsonSchema, chatRequestJsonSchema, type ChatRequest, parseChatRequest } from './schema.js';
 
 /** Per WebSocket connection: enough for a person, too little for a script hammering one socket. */
@@ -16,6 +18,9 @@ export interface ChatPluginOptions {
   learners: Learners;
   auth: LearnerAuth;
   learning: LearningService;
+  /** Signed-in sockets join it, to receive officers' tips live. */
+  hub: LiveHub;
+  questionStats: QuestionStats;
 }
 
 /** Logs what happened without the citizen's words: those may hold personal data. */
@@ -28,17 +33,19 @@ function logReply(app: FastifyInstance, result: { reply: ChatReply; trace: Reply
 }
 
 export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions): Promise<void> {
-  const { assistant, learners, auth, learning } = opts;
+  const { assistant, learners, auth, learning, hub, questionStats } = opts;
   // A signed-in learner's reply says what they are missing and what to learn next for them.
   const personalise = (reply: ChatReply, learner: Learner | undefined) => (learner ? learning.personaliseReply(learner, reply) : reply);
 
   app.post<{ Body: ChatRequest }>(
     '/api/chat',
-    { preHandler: auth.optional, schema: { body: chatRequestJsonSchema, response: { 200: chatReplyJsonSchema } } },
+    { onRequest: auth.optional, schema: { body: chatRequestJsonSchema, response: { 200: chatReplyJsonSchema } } },
     async (request) => {
       const started = performance.now();
       const result = await assistant.replyWithTrace(request.body.message);
-      const reply = await personalise(result.reply, auth.learnerOf(request));
+      const learner = auth.learnerOf(request);
+      questionStats.record(result.trace.redacted, learner?.ward);
+      const reply = await personalise(result.reply, learner);
       logReply(app, result, performance.now() - started, 'http');
       return reply;
     },
@@ -50,6 +57,8 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
     // Set by an 'auth' frame (browsers cannot send headers with a WebSocket); checked again for every question,
     // so an expired session or an erased learner is noticed at once.
     let sessionToken: string | undefined;
+    let detach: (() => void) | undefined;
+    socket.on('close', () => detach?.());
     const send = (payload: object) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(payload));
     };
@@ -74,6 +83,8 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
         const token = typeof body.token === 'string' && body.token.length <= 100 ? body.token : '';
         const learner = token ? await learners.fromToken(token) : undefined;
         sessionToken = learner ? token : undefined;
+        detach?.();
+        detach = learner ? hub.attach(learner.id, socket) : undefined;
         return send(learner ? { type: 'auth', id: replyId, ok: true } : { type: 'auth', id: replyId, ok: false, ...UNAUTHENTICATED });
       }
       if (type !== 'chat') return send({ type: 'error', id: replyId, error: 'Tin nhắn không đúng định dạng.', code: 'BAD_FRAME' });
@@ -91,9 +102,12 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
           learner = await learners.fromToken(sessionToken);
           if (!learner) {
             sessionToken = undefined;
+            detach?.();
+            detach = undefined;
             send({ type: 'auth', ok: false, ...UNAUTHENTICATED });
           }
         }
+        questionStats.record(result.trace.redacted, learner?.ward);
         const reply = await personalise(result.reply, learner);
         logReply(app, result, performance.now() - started, 'ws');
         send({ type: 'reply', id: replyId, ...reply });

@@ -2,6 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.js';
 
+export const ROLES = ['team_member', 'officer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A role beyond citizen; ward is '' for an admin (the whole deployment). */
+export interface RoleGrant {
+  role: Role;
+  ward: string;
+}
+
 /** The signed-in learner, as every route that needs one sees it. */
 export interface Learner {
   id: string;
@@ -12,6 +21,7 @@ export interface Learner {
   goal: string | null;
   needs: string[];
   placementAt: Date | null;
+  roles: RoleGrant[];
 }
 
 interface LearnerRow {
@@ -23,9 +33,12 @@ interface LearnerRow {
   goal: string | null;
   needs: string[];
   placement_at: Date | string | null;
+  roles: RoleGrant[] | string | null;
 }
 
-const COLUMNS = 'l.id, l.external_id, l.display_name, l.province, l.ward, l.goal, l.needs, l.placement_at';
+const COLUMNS = `l.id, l.external_id, l.display_name, l.province, l.ward, l.goal, l.needs, l.placement_at,
+  (SELECT coalesce(json_agg(json_build_object('role', r.role, 'ward', r.ward) ORDER BY r.role, r.ward), '[]'::json)
+   FROM learner_roles r WHERE r.learner_id = l.id) AS roles`;
 
 function toLearner(r: LearnerRow): Learner {
   return {
@@ -37,6 +50,7 @@ function toLearner(r: LearnerRow): Learner {
     goal: r.goal,
     needs: r.needs ?? [],
     placementAt: r.placement_at ? new Date(r.placement_at) : null,
+    roles: typeof r.roles === 'string' ? (JSON.parse(r.roles) as RoleGrant[]) : (r.roles ?? []),
   };
 }
 
@@ -105,6 +119,12 @@ export class Learners {
     }
     if (sets.length > 0) await this.db.query(`UPDATE learners SET ${sets.join(', ')} WHERE id = $1`, params);
     return (await this.get(id))!;
+  }
+
+  /** The wards where this learner holds the role (an admin holds every role everywhere). */
+  static wardsFor(learner: Learner, role: Role, allWards: readonly string[]): string[] {
+    if (learner.roles.some((r) => r.role === 'admin')) return [...allWards];
+    return learner.roles.filter((r) => r.role === role && allWards.includes(r.ward)).map((r) => r.ward);
   }
 
   /** Right to erasure: the learner row goes, and with it (ON DELETE CASCADE) every session and learning record. */

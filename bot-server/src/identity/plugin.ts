@@ -19,9 +19,13 @@ const SIGN_IN_LIMIT = { max: 20, timeWindow: '1 minute' };
 
 const profileJsonSchema = {
   type: 'object',
-  required: ['name', 'source', 'area', 'goal', 'placementDone'],
+  required: ['name', 'source', 'area', 'goal', 'placementDone', 'roles'],
   properties: {
     name: { type: 'string' },
+    roles: {
+      type: 'array',
+      items: { type: 'object', required: ['role', 'ward'], properties: { role: { type: 'string' }, ward: { type: 'string' } } },
+    },
     source: { type: 'string', enum: ['zalo', 'development'] },
     area: {
       anyOf: [
@@ -47,6 +51,7 @@ export function profileOf(learner: Learner) {
     area: learner.province && learner.ward ? { province: learner.province, ward: learner.ward } : null,
     goal: learner.goal,
     placementDone: learner.placementAt !== null,
+    roles: learner.roles,
   };
 }
 
@@ -117,14 +122,14 @@ export async function identityPlugin(app: FastifyInstance, opts: IdentityPluginO
     },
   );
 
-  app.get('/api/me', { preHandler: auth.require, schema: { response: { 200: profileJsonSchema } } }, async (request) =>
+  app.get('/api/me', { onRequest: auth.require, schema: { response: { 200: profileJsonSchema } } }, async (request) =>
     profileOf(auth.learnerOf(request)!),
   );
 
   app.patch<{ Body: { area?: { province: string; ward: string } | null; goal?: string | null } }>(
     '/api/me',
     {
-      preHandler: auth.require,
+      onRequest: auth.require,
       schema: {
         body: {
           type: 'object',
@@ -160,7 +165,7 @@ export async function identityPlugin(app: FastifyInstance, opts: IdentityPluginO
   app.delete(
     '/api/me',
     {
-      preHandler: auth.require,
+      onRequest: auth.require,
       schema: { response: { 200: { type: 'object', required: ['deleted'], properties: { deleted: { type: 'boolean' } } } } },
     },
     async (request) => {

@@ -39,7 +39,7 @@ const NO_LESSON = { error: 'Không tìm thấy bài học này.', code: 'NOT_FOU
 /** Progress, quiz submission, the placement check and recommendations: all for the signed-in learner only. */
 export async function learningPlugin(app: FastifyInstance, opts: LearningPluginOptions): Promise<void> {
   const { learning, catalog, auth } = opts;
-  app.addHook('preHandler', auth.require);
+  app.addHook('onRequest', auth.require);
   const learnerOf = (request: Parameters<LearnerAuth['learnerOf']>[0]) => auth.learnerOf(request)!;
 
   app.get(

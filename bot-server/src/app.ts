@@ -16,6 +16,7 @@ import { identityPlugin } from './identity/plugin.js';
 import { learningPlugin } from './learning/plugin.js';
 import { broadcastPlugin } from './broadcast/plugin.js';
 import { rolesPlugin } from './roles/plugin.js';
+import { dashboardPlugin } from './dashboard/plugin.js';
 
 const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -93,6 +94,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(tipsPlugin, { areas: ctx.areas, broadcasts: ctx.broadcasts, auth });
   await app.register(broadcastPlugin, { broadcasts: ctx.broadcasts, catalog: ctx.catalog, areas: ctx.areas, auth, linkDomains: ctx.config.tipLinkDomains });
   await app.register(rolesPlugin, { roles: ctx.roles, db: ctx.db, auth });
+  await app.register(dashboardPlugin, { dashboard: ctx.dashboard, areas: ctx.areas, auth, db: ctx.db });
 
   // Background work of a serving process: the broadcast outbox, and writing question counts.
   let statsTimer: NodeJS.Timeout | undefined;

@@ -16,6 +16,7 @@ import { LiveHub } from './broadcast/live.js';
 import { Outbox } from './broadcast/outbox.js';
 import { Broadcasts } from './broadcast/service.js';
 import { QuestionStats } from './dashboard/question-stats.js';
+import { Dashboard } from './dashboard/service.js';
 import { Roles } from './roles/roles.js';
 
 /** Everything a request needs, opened once per process: the server, the CLI and the benchmarks share it. */
@@ -34,6 +35,7 @@ export interface AppContext {
   /** Fans broadcasts out and pushes them (started by the server, driven by hand in tests). */
   outbox: Outbox;
   questionStats: QuestionStats;
+  dashboard: Dashboard;
   ingest: IngestReport;
   /**
    * Settles when the configured embedding space is complete and searched (resolves with its name), or when
@@ -97,6 +99,7 @@ export async function openContext(
       hub,
       outbox: new Outbox(db, catalog, hub, { zalo: config.zaloPush }),
       questionStats: new QuestionStats(db),
+      dashboard: new Dashboard(db, catalog, areas),
       ingest,
       vectorSpaceReady,
       close,

@@ -32,11 +32,12 @@ export async function seedLearners(
         [from, to, opts.province, opts.wards, [...TOPICS]],
       );
       await tx.query(
-        `INSERT INTO lesson_progress (learner_id, lesson_id, steps_seen, mastery, attempts, best_correct, best_total, completed_at)
+        `INSERT INTO lesson_progress (learner_id, lesson_id, steps_seen, mastery, attempts, best_correct, best_total, completed_at, mastered_at)
          SELECT l.id, ($3::text[])[i], 3 + (g + i) % 4, m.p,
                 CASE WHEN m.p > 0.5 THEN 1 + (g + i) % 3 ELSE 0 END,
                 CASE WHEN m.p > 0.5 THEN 1 + (g + i) % 3 END, CASE WHEN m.p > 0.5 THEN 3 END,
-                CASE WHEN m.p > 0.5 THEN now() - ((g + i) % 300) * interval '1 day' END
+                CASE WHEN m.p > 0.5 THEN now() - ((g + i) % 300) * interval '1 day' END,
+                CASE WHEN m.p >= 0.9 THEN now() - ((g + i) % 300) * interval '1 day' END
          FROM generate_series($1::int, $2::int) AS g
          JOIN learners l ON l.external_id = 'seed:' || g
          CROSS JOIN LATERAL generate_series(1, g % 20) AS i

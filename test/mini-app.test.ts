@@ -135,6 +135,26 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     });
   }
 
+  /** The page's session token, once the app has signed in (development identity) and saved it. */
+  async function sessionToken(): Promise<string> {
+    const read = () => page.evaluate(() => localStorage.getItem('bhvs.session'));
+    await expect.poll(read, { timeout: 15_000 }).not.toBeNull();
+    return (JSON.parse((await read())!) as { token: string }).token;
+  }
+
+  /** The server's API as the page's learner, from the test (not through the page). */
+  async function callApi(path: string, token: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+  }
+
+  /** Opens the placement check from the offer on the Progress screen (shown once signed in). */
+  async function openPlacement(): Promise<void> {
+    await sessionToken();
+    await tab('Tiến độ');
+    await go(page.getByRole('button', { name: 'Trả lời vài câu' }));
+    await page.locator('h2.question').waitFor();
+  }
+
   it('answers a question typed without diacritics with numbered steps and a link to the cited lesson', async () => {
     await open();
     await shot('chat-empty');
@@ -250,8 +270,11 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     await tab('Cài đặt');
     await page.getByRole('button', { name: 'Xóa dữ liệu của tôi' }).click();
     await shot('settings-delete-confirm');
+    const token = await sessionToken();
     await page.getByRole('button', { name: 'Xóa hết' }).click();
-    await page.getByText('Đã xóa dữ liệu của bác trên máy này.').waitFor();
+    await page.getByText('Đã xóa dữ liệu của bác trên máy này và trên máy chủ của trợ lý.').waitFor();
+    // Erased on the server too: the session that was signed in no longer works.
+    expect((await callApi('/api/me', token)).status).toBe(401);
     const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bhvs.') && k !== 'bhvs.settings'));
     expect(stored).toEqual([]);
     await tab('Tiến độ');
@@ -279,6 +302,9 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     await page.getByRole('button', { name: 'Bắt đầu học' }).click();
     await shot('lesson-200-320px');
     expect(await layoutProblems()).toEqual([]);
+    await openPlacement();
+    await shot('placement-200-320px');
+    expect(await layoutProblems()).toEqual([]);
     // The setting is kept.
     await open();
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('36px');
@@ -302,6 +328,9 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     await go(page.locator('.card-list button').first());
     await page.getByRole('button', { name: 'Bắt đầu học' }).click();
     expect(await axeViolations({ enhancedContrast: true })).toEqual([]);
+    await openPlacement();
+    expect(await axeViolations({ enhancedContrast: true })).toEqual([]);
+    await shot('placement-high-contrast');
   });
 
   it('tips, settings and lesson lists have no serious accessibility problems and big targets', async () => {
@@ -314,6 +343,15 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     }
     await tab('Tin báo');
     await page.getByText(/Chưa có tin mới|chọn phường, xã/).first().waitFor();
+    // The placement check's question screen, and the offer that leads to it.
+    await sessionToken();
+    await tab('Tiến độ');
+    await page.getByRole('heading', { name: 'Chọn bài hợp với bác' }).waitFor();
+    expect(await axeViolations(), 'placement offer').toEqual([]);
+    expect(await layoutProblems(), 'placement offer').toEqual([]);
+    await openPlacement();
+    expect(await axeViolations(), 'placement').toEqual([]);
+    expect(await layoutProblems(), 'placement').toEqual([]);
   });
 
   it('area setting lists the configured wards and the Tips feed asks for that ward', async () => {
@@ -432,6 +470,9 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     await page.getByRole('button', { name: 'Bắt đầu học' }).waitFor();
     expect(await screenTitle()).toContain('VietQR');
     expect(await page.evaluate(() => localStorage.getItem('bhvs.ref'))).toBe('TEAM-abc123');
+    // Followed once: the tabs then go where they say, not back to the linked lesson.
+    await tab('Tiến độ');
+    expect(await screenTitle()).toBe('Tiến độ học');
     // A malformed id is ignored rather than opening a broken screen.
     await page.goto(`${base}/?lesson=../../etc`);
     await page.getByLabel('Câu hỏi của bác').waitFor();
@@ -471,5 +512,272 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     await ask('<img src=x onerror="window.__pwned=1"> cach cai vneid');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('.bubble-user img').count()).toBe(0);
+  });
+  describe('a learner with an account on the server', () => {
+    let outer: { app: FastifyInstance; base: string } | undefined;
+    let closeOwn: (() => Promise<void>) | undefined;
+
+    // A server of its own: a fresh database, and a budget of its own for sign-ins (the server allows 20 a minute per
+    // address, and every browser context of this file signs in once).
+    beforeAll(async () => {
+      const own = await startAppAndBrowser({ miniAppDir: join(REPO_ROOT, 'mini-app', 'www'), rateLimitPerMinute: 10_000 });
+      await own.browser.close();
+      outer = { app, base };
+      ({ app, base } = own);
+      closeOwn = () => own.app.close();
+    });
+
+    afterAll(async () => {
+      await closeOwn?.();
+      if (outer) ({ app, base } = outer);
+    });
+
+    /** Opens a lesson by its deep link and goes through every step and the quiz, always choosing the first option. */
+    async function completeLesson(id: string): Promise<void> {
+      await page.goto(`${base}/?lesson=${id}`);
+      await finishOpenLesson();
+    }
+
+    async function finishOpenLesson(): Promise<void> {
+      await page.getByRole('button', { name: 'Bắt đầu học' }).click();
+      while (await page.getByRole('button', { name: 'Tiếp theo' }).count()) await page.getByRole('button', { name: 'Tiếp theo' }).click();
+      if (await page.getByRole('button', { name: 'Làm bài kiểm tra' }).count()) await page.getByRole('button', { name: 'Làm bài kiểm tra' }).click();
+      while (await page.locator('h2.question').count()) {
+        await page.locator('.options button').first().click();
+        await page.getByRole('button', { name: /Câu tiếp theo|Xem kết quả/ }).click();
+      }
+      await page.locator('.big-result').waitFor();
+    }
+
+    async function serverProgress(token: string): Promise<{ id: string; stepsSeen: number; attempts: number; completedAt?: string }[]> {
+      const res = await callApi('/api/progress', token);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { lessons: { id: string; stepsSeen: number; attempts: number; completedAt?: string }[] }).lessons;
+    }
+
+    const readOutbox = () => page.evaluate(() => JSON.parse(localStorage.getItem('bhvs.outbox') ?? '[]') as { kind: string; lessonId: string }[]);
+
+    it('placement check: one question per screen, skippable, ends with a lesson and its reason, and is not offered again', async () => {
+      await open();
+      const token = await sessionToken();
+      const offer = page.getByRole('heading', { name: 'Chọn bài hợp với bác' });
+      await offer.waitFor();
+      await shot('chat-placement-offer');
+      expect(await axeViolations()).toEqual([]);
+      expect(await go(page.getByRole('button', { name: 'Trả lời vài câu' }))).toBe('Chọn bài hợp với bác');
+
+      // Option per question (null: "Bỏ qua câu này"): VNeID yes, payments skipped, public services not yet,
+      // the scam call answered right, and payments as the goal.
+      const picks = [0, null, 1, 2, 2];
+      for (const [i, pick] of picks.entries()) {
+        await expect.poll(() => page.locator('.progress-label').textContent()).toBe(`Câu ${i + 1}/${picks.length}`);
+        expect(await page.locator('h2.question').count()).toBe(1);
+        expect(await page.getByRole('button', { name: 'Nghe' }).count()).toBe(1);
+        if (i === 0) {
+          await shot('placement-question');
+          expect(await axeViolations()).toEqual([]);
+          expect(await layoutProblems()).toEqual([]);
+        }
+        if (pick === null) await page.getByRole('button', { name: 'Bỏ qua câu này' }).click();
+        else await page.locator('.options button').nth(pick).click();
+      }
+
+      const suggestion = page.locator('.rec').first();
+      await suggestion.waitFor();
+      const title = (await suggestion.locator('.card-title').textContent())!.trim();
+      expect(title.length).toBeGreaterThan(5);
+      expect((await suggestion.locator('.rec-reason').textContent())!.trim().length).toBeGreaterThan(10);
+      await shot('placement-done');
+      expect(await axeViolations()).toEqual([]);
+      expect(await layoutProblems()).toEqual([]);
+
+      const me = (await (await callApi('/api/me', token)).json()) as { placementDone: boolean; goal: string | null };
+      expect(me).toMatchObject({ placementDone: true, goal: 'thanh-toan' });
+
+      // The suggestion opens its lesson; the offer is gone from the chat and from Progress.
+      expect(await go(suggestion.getByRole('button'))).toBe(title);
+      await tab('Hỏi đáp');
+      await page.locator('.welcome').waitFor();
+      expect(await offer.count()).toBe(0);
+      await tab('Tiến độ');
+      await page.locator('#next-heading').waitFor();
+      expect(await offer.count()).toBe(0);
+    });
+
+    it('"Bỏ qua" on the placement offer puts it aside for good, and Progress shows the server\'s suggestions with reasons', async () => {
+      await open();
+      const token = await sessionToken();
+      await tab('Tiến độ');
+      await page.getByRole('heading', { name: 'Chọn bài hợp với bác' }).waitFor();
+      await page.getByRole('button', { name: 'Bỏ qua', exact: true }).click();
+      await expect.poll(() => page.getByRole('heading', { name: 'Chọn bài hợp với bác' }).count()).toBe(0);
+      await expect.poll(async () => ((await (await callApi('/api/me', token)).json()) as { placementDone: boolean }).placementDone).toBe(true);
+
+      const recs = (await (await callApi('/api/recommendations', token)).json()) as { next: { title: string; reason: string }; alternative?: { title: string } };
+      const section = page.locator('section[aria-labelledby=next-heading]');
+      await expect.poll(() => section.locator('.rec .card-title').first().textContent()).toBe(recs.next.title);
+      expect(await section.locator('.rec-reason').first().textContent()).toBe(recs.next.reason);
+      if (recs.alternative) expect(await section.locator('.rec .card-title').nth(1).textContent()).toBe(recs.alternative.title);
+      await shot('progress-server-recommendations');
+      expect(await axeViolations()).toEqual([]);
+      expect(await layoutProblems()).toEqual([]);
+    });
+
+    it('progress is kept on the server: a new device with the same identity shows the finished lesson', async () => {
+      await open();
+      const token = await sessionToken();
+      const devId = await page.evaluate(() => localStorage.getItem('bhvs.devId'));
+      expect(devId).toMatch(/^dev-[a-z0-9]+$/);
+      await completeLesson('dien-thoai-chu-to');
+      // The server's result: its suggestion of what to learn next, with the reason.
+      const nextUp = page.locator('.lesson-card .next-up');
+      await nextUp.waitFor();
+      expect((await nextUp.locator('.next-up-reason').textContent())!.trim().length).toBeGreaterThan(10);
+      await shot('lesson-done-server');
+      expect(await axeViolations()).toEqual([]);
+      const onServer = (await serverProgress(token)).find((l) => l.id === 'dien-thoai-chu-to');
+      expect(onServer).toMatchObject({ attempts: 1 });
+      expect(onServer?.completedAt).toBeTruthy();
+      expect(onServer?.stepsSeen).toBeGreaterThanOrEqual(3);
+
+      // Another phone: nothing on the device but the same identity.
+      const other = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
+      try {
+        await other.addInitScript((id) => localStorage.setItem('bhvs.devId', id), devId!);
+        const fresh = await other.newPage();
+        fresh.on('pageerror', (e) => pageErrors.push(e.message));
+        await fresh.goto(base);
+        await fresh.getByRole('navigation', { name: 'Chuyển màn hình' }).getByRole('button', { name: 'Tiến độ', exact: true }).click();
+        await expect.poll(() => fresh.locator('.lead').textContent(), { timeout: 15_000 }).toMatch(/học xong 1 trên \d+ bài/);
+        expect(await fresh.locator('.certificate').textContent()).toContain('Phóng to chữ');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('chat for a signed-in learner: the missing prerequisite above the answer, and what to learn next with its reason', async () => {
+      await open();
+      const token = await sessionToken();
+      const httpChats: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().endsWith('/api/chat')) httpChats.push(r.headers().authorization ?? '');
+      });
+      await ask('cach quet ma vietqr');
+      const answer = page.locator('article.answer').last();
+      expect(await answer.locator('.cite button').textContent()).toContain('VietQR');
+      const prerequisite = answer.locator('.prerequisite');
+      expect(await prerequisite.textContent()).toContain('Chuyển khoản bằng ứng dụng ngân hàng');
+      // Above the answer's own text.
+      expect(await answer.evaluate((el) => el.firstElementChild?.classList.contains('prerequisite'))).toBe(true);
+      const nextUp = answer.locator('.next-up');
+      expect(await nextUp.locator('.next-up-label').textContent()).toBe('Học tiếp');
+      expect((await nextUp.locator('.next-up-reason').textContent())!.trim().length).toBeGreaterThan(10);
+      await shot('chat-prerequisite');
+      expect(await axeViolations()).toEqual([]);
+      expect(await layoutProblems()).toEqual([]);
+      expect(await go(prerequisite.getByRole('button'))).toBe('Chuyển khoản bằng ứng dụng ngân hàng');
+
+      // Over HTTP too (WebSocket refused), with the session in the Authorization header.
+      await page.close();
+      page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      page.on('request', (r) => {
+        if (r.url().endsWith('/api/chat')) httpChats.push(r.headers().authorization ?? '');
+      });
+      await page.routeWebSocket(/\/ws$/, (ws) => ws.close());
+      await open();
+      await ask('cach quet ma vietqr');
+      expect(await page.locator('article.answer').last().locator('.prerequisite').count()).toBe(1);
+      expect(httpChats).toEqual([`Bearer ${token}`]);
+    });
+
+    it('nothing is lost offline: steps and the quiz wait in storage and are sent when back online, a resent quiz counts once', async () => {
+      await open();
+      const token = await sessionToken();
+      await page.goto(`${base}/?lesson=dien-thoai-chu-to`);
+      await page.getByRole('button', { name: 'Bắt đầu học' }).waitFor();
+      await context.setOffline(true);
+      await finishOpenLesson();
+      await page.getByText('Kết quả đã lưu trên máy này').waitFor();
+      expect((await readOutbox()).map((o) => o.kind).sort()).toEqual(['quiz', 'steps']);
+      expect(await serverProgress(token)).toEqual([]);
+      await context.setOffline(false);
+      await expect.poll(readOutbox, { timeout: 15_000 }).toEqual([]);
+      expect((await serverProgress(token)).find((l) => l.id === 'dien-thoai-chu-to')).toMatchObject({ attempts: 1 });
+
+      // The server records a quiz but its answer is lost on the way back: the app resends it on the next start,
+      // with the same submission id, and the server counts it once.
+      await page.route('**/api/progress/*/quiz', async (route) => {
+        await route.fetch();
+        await route.abort('connectionreset');
+      });
+      await completeLesson('dien-thoai-khoa-man-hinh');
+      await page.getByText('Kết quả đã lưu trên máy này').waitFor();
+      expect((await readOutbox()).map((o) => o.kind)).toEqual(['quiz']);
+      expect((await serverProgress(token)).find((l) => l.id === 'dien-thoai-khoa-man-hinh')).toMatchObject({ attempts: 1 });
+      await page.unroute('**/api/progress/*/quiz');
+      await open();
+      await expect.poll(readOutbox, { timeout: 15_000 }).toEqual([]);
+      expect((await serverProgress(token)).find((l) => l.id === 'dien-thoai-khoa-man-hinh')).toMatchObject({ attempts: 1 });
+    });
+
+    it('"Xóa dữ liệu của tôi" says so when the server cannot be reached, keeps the device data, and erases both on retry', async () => {
+      await open();
+      const token = await sessionToken();
+      await completeLesson('dien-thoai-chu-to');
+      await page.locator('.lesson-card .next-up').waitFor();
+      await page.route('**/api/me', (route) => (route.request().method() === 'DELETE' ? route.abort('connectionrefused') : route.continue()));
+      await tab('Cài đặt');
+      await page.getByRole('button', { name: 'Xóa dữ liệu của tôi' }).click();
+      await page.getByRole('button', { name: 'Xóa hết' }).click();
+      const failure = page.getByRole('alert');
+      await failure.waitFor();
+      expect(await failure.textContent()).toContain('Chưa xóa được');
+      expect(await failure.textContent()).toContain('trên máy chủ vẫn còn');
+      await shot('settings-delete-failed');
+      expect(await axeViolations()).toEqual([]);
+      expect(await page.evaluate(() => localStorage.getItem('bhvs.progress'))).toContain('dien-thoai-chu-to');
+      expect((await callApi('/api/me', token)).status).toBe(200);
+
+      await page.unroute('**/api/me');
+      await failure.getByRole('button', { name: 'Thử lại' }).click();
+      await page.getByText('Đã xóa dữ liệu của bác trên máy này và trên máy chủ của trợ lý.').waitFor();
+      expect((await callApi('/api/me', token)).status).toBe(401);
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bhvs.') && k !== 'bhvs.settings'))).toEqual([]);
+    });
+
+    it('a session the server no longer accepts is replaced by signing in again, over HTTP and over the WebSocket', async () => {
+      await open();
+      const first = await sessionToken();
+      // As after the server forgot the session: a well-formed token it does not know, not yet expired on the device.
+      const stale = 'A'.repeat(43);
+      await page.evaluate((token) => {
+        const saved = JSON.parse(localStorage.getItem('bhvs.session')!) as { token: string };
+        localStorage.setItem('bhvs.session', JSON.stringify({ ...saved, token }));
+      }, stale);
+      await open();
+      await expect.poll(async () => sessionToken(), { timeout: 15_000 }).not.toBe(stale);
+      const renewed = await sessionToken();
+      expect(renewed).not.toBe(first);
+      expect((await callApi('/api/me', renewed)).status).toBe(200);
+      // The socket is told the new session: the answer is personalised.
+      await ask('cach quet ma vietqr');
+      expect(await page.locator('article.answer').last().locator('.prerequisite').count()).toBe(1);
+    });
+
+    it('the ward and the learning goal chosen in Settings are saved to the account', async () => {
+      await open();
+      const token = await sessionToken();
+      await tab('Cài đặt');
+      await page.getByLabel('Phường, xã').selectOption('Phường Việt Trì');
+      const goal = page.getByLabel('Chủ đề');
+      await goal.waitFor();
+      await goal.selectOption('an-toan');
+      await expect
+        .poll(async () => (await (await callApi('/api/me', token)).json()) as { area: unknown; goal: unknown })
+        .toMatchObject({ area: { province: 'Phú Thọ', ward: 'Phường Việt Trì' }, goal: 'an-toan' });
+      expect(await axeViolations()).toEqual([]);
+      expect(await layoutProblems()).toEqual([]);
+    });
   });
 });

@@ -1,8 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { AnimationRoutes, App, Route, SnackbarProvider, ZMPRouter } from 'zmp-ui';
 import { BottomNav } from './components/bottom-nav';
 import { ChatPage } from './pages/chat';
 import { LessonPage } from './pages/lesson';
+import { PlacementPage } from './pages/placement';
 import { ProgressPage } from './pages/progress';
 import { SettingsPage } from './pages/settings';
 import { TipsPage } from './pages/tips';
@@ -19,7 +20,12 @@ const REF_CODE = /^[A-Za-z0-9_-]{4,64}$/;
 /** ?lesson=ID opens that lesson; ?ref=CODE is remembered for the community team that shared the link. */
 function DeepLinks() {
   const navigate = useGo();
+  // Once per start: the router gives a new navigate function on every screen change, and following the link again
+  // then would pull the citizen back to the lesson from whatever tab they tapped.
+  const followed = useRef(false);
   useEffect(() => {
+    if (followed.current) return;
+    followed.current = true;
     void readRouteParams().then((params) => {
       if (params.ref && REF_CODE.test(params.ref)) storage.set(REFERRAL_KEY, params.ref);
       if (params.lesson && LESSON_ID.test(params.lesson)) navigate(`/lesson/${params.lesson}`);
@@ -44,6 +50,7 @@ export function MiniApp() {
             <Route path="/lessons/:topic" element={<TopicPage />} />
             <Route path="/lesson/:id" element={<LessonPage />} />
             <Route path="/progress" element={<ProgressPage />} />
+            <Route path="/placement" element={<PlacementPage />} />
             <Route path="/tips" element={<TipsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
           </AnimationRoutes>

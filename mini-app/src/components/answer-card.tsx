@@ -38,6 +38,15 @@ export function AnswerCard({ reply, onChoose, id }: { reply: ChatReply; onChoose
           <strong>Cảnh báo: có thể là lừa đảo</strong>
         </p>
       )}
+      {reply.prerequisite && reply.kind === 'answer' && (
+        // Above the answer: following the steps without this lesson is where a beginner gets stuck.
+        <div className="note note-info prerequisite" role="note" aria-label="Nên học trước">
+          <p>{reply.prerequisite.text}</p>
+          <button type="button" className="btn btn-primary" onClick={() => navigate(`/lesson/${reply.prerequisite!.id}`)}>
+            Học trước: {reply.prerequisite.title}
+          </button>
+        </div>
+      )}
       {splitAnswer(reply.answer).map((b, i) =>
         b.kind === 'para' ? (
           <p key={i}>{b.text}</p>
@@ -69,12 +78,16 @@ export function AnswerCard({ reply, onChoose, id }: { reply: ChatReply; onChoose
       )}
       <div className="answer-actions">
         <ListenButton text={reply.answer} />
-        {reply.next && reply.kind === 'answer' && (
-          <button type="button" className="btn btn-secondary" onClick={() => navigate(`/lesson/${reply.next!.id}`)}>
-            Học tiếp: {reply.next.title}
-          </button>
-        )}
       </div>
+      {reply.next && reply.kind === 'answer' && (
+        <section className="next-up" aria-label="Học tiếp">
+          <p className="next-up-label">Học tiếp</p>
+          <button type="button" className="btn btn-secondary" onClick={() => navigate(`/lesson/${reply.next!.id}`)}>
+            {reply.next.title}
+          </button>
+          {reply.next.reason && <p className="next-up-reason">{reply.next.reason}</p>}
+        </section>
+      )}
     </article>
   );
 }

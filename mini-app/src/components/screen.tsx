@@ -12,7 +12,7 @@ export function Screen({ title, children, className }: { title: string; children
         <h1>{title}</h1>
         {identity?.source === 'development' && (
           <p className="dev-banner" role="note">
-            Chế độ thử nghiệm (không mở trong Zalo): dữ liệu chỉ lưu trên máy này.
+            Chế độ thử nghiệm (không mở trong Zalo): dùng tài khoản thử của riêng máy này.
           </p>
         )}
       </header>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { AnswerCard } from '../components/answer-card';
 import { ErrorNote } from '../components/error-note';
 import { Icon } from '../components/icons';
+import { PlacementOffer } from '../components/placement-offer';
 import { Screen } from '../components/screen';
 import { canListen, listenOnce } from '../services/speech';
 import { ask, chatStore, retry } from '../stores/chat';
@@ -80,6 +81,7 @@ export function ChatPage() {
             <p>Bác có thể gõ không dấu, ví dụ: «cach cai vneid».</p>
           </div>
         )}
+        {messages.length === 0 && <PlacementOffer />}
         {messages.map((m) =>
           m.role === 'user' ? (
             <div key={m.id} className="bubble-user">

@@ -1,15 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
-import { useParams } from 'zmp-ui';
+import { useLocation, useParams } from 'zmp-ui';
 import { ErrorNote } from '../components/error-note';
 import { Icon } from '../components/icons';
 import { Illustration } from '../components/illustration';
 import { ListenButton } from '../components/listen-button';
 import { Screen } from '../components/screen';
+import { lessonPath } from '../components/recommendation-card';
 import { ApiError, fetchLesson } from '../services/api';
 import { levelLabel } from '../services/recommend';
-import type { Lesson } from '../services/types';
+import type { Lesson, QuizResult } from '../services/types';
 import { shareLesson } from '../services/zalo';
-import { recordQuizFinished, recordStepSeen } from '../stores/progress';
+import { accountStore } from '../stores/account';
+import { finishQuiz, recordStepSeen } from '../stores/progress';
+import { useStore } from '../stores/store';
 import { useGo } from '../components/use-go';
 
 /** Where the citizen is in a lesson: one thing per screen. */
@@ -17,11 +20,16 @@ type Phase =
   | { at: 'intro' }
   | { at: 'step'; index: number }
   | { at: 'pitfalls' }
-  | { at: 'quiz'; index: number; chosen: number | null; correct: number }
+  | { at: 'quiz'; index: number; chosen: number | null; correct: number; answers: number[] }
   | { at: 'done'; correct: number };
+
+/** What the server made of a finished quiz: its result, or why there is none (yet). */
+type Outcome = { state: 'sending' } | { state: 'sent'; result: QuizResult } | { state: 'kept' } | { state: 'local' };
 
 export function LessonPage() {
   const { id = '' } = useParams();
+  // ?review=1 (a review suggested by the server) opens the lesson at its quiz.
+  const review = new URLSearchParams(useLocation().search).get('review') === '1';
   const [lesson, setLesson] = useState<Lesson | null>(null);
   const [error, setError] = useState('');
   const [phase, setPhase] = useState<Phase>({ at: 'intro' });
@@ -31,7 +39,7 @@ export function LessonPage() {
     let live = true;
     setLesson(null);
     setError('');
-    setPhase({ at: 'intro' });
+    setPhase(review ? startQuiz() : { at: 'intro' });
     fetchLesson(id).then(
       (l) => live && setLesson(l),
       (e: unknown) => live && setError(e instanceof ApiError ? e.message : 'Chưa mở được bài học này.'),
@@ -39,7 +47,7 @@ export function LessonPage() {
     return () => {
       live = false;
     };
-  }, [id, attempt]);
+  }, [id, attempt, review]);
 
   if (error) {
     return (
@@ -57,14 +65,20 @@ export function LessonPage() {
   }
   return (
     <Screen title={lesson.title} className="lesson-screen">
-      <LessonFlow lesson={lesson} phase={phase} setPhase={setPhase} />
+      <LessonFlow lesson={lesson} phase={phase} setPhase={setPhase} review={review} />
     </Screen>
   );
 }
 
-function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase; setPhase: (p: Phase) => void }) {
+function startQuiz(): Phase {
+  return { at: 'quiz', index: 0, chosen: null, correct: 0, answers: [] };
+}
+
+function LessonFlow({ lesson, phase, setPhase, review }: { lesson: Lesson; phase: Phase; setPhase: (p: Phase) => void; review: boolean }) {
   const navigate = useGo();
   const topRef = useRef<HTMLDivElement>(null);
+  const { status } = useStore(accountStore);
+  const [outcome, setOutcome] = useState<Outcome>({ state: 'local' });
   // One thing per screen: every new screen starts at its top, with the reader's focus on it.
   useEffect(() => {
     topRef.current?.closest('.zaui-page')?.scrollTo?.({ top: 0 });
@@ -72,15 +86,23 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
   }, [phase]);
   const steps = lesson.steps.length;
   const afterSteps: Phase = lesson.pitfalls.length > 0 ? { at: 'pitfalls' } : startQuiz();
-  function startQuiz(): Phase {
-    return { at: 'quiz', index: 0, chosen: null, correct: 0 };
-  }
   function goStep(index: number) {
     recordStepSeen(lesson.id, index);
     setPhase({ at: 'step', index });
   }
 
-
+  /** Shows the result at once from the device; the server's result (mastery, what next) follows when it arrives. */
+  function finish(answers: number[], correct: number) {
+    setPhase({ at: 'done', correct });
+    if (status !== 'signed-in') {
+      // Device-only (no account or not yet): recorded here, and queued for the server in case signing in works later.
+      void finishQuiz(lesson.id, answers, correct);
+      setOutcome({ state: 'local' });
+      return;
+    }
+    setOutcome({ state: 'sending' });
+    void finishQuiz(lesson.id, answers, correct).then((result) => setOutcome(result ? { state: 'sent', result } : { state: 'kept' }));
+  }
 
   return (
     <div ref={topRef} tabIndex={-1} className="lesson-top">
@@ -167,7 +189,7 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
         return (
           <section className="lesson-card" aria-label={`Câu hỏi ${phase.index + 1}`}>
             <p className="progress-label">
-              Câu hỏi {phase.index + 1} trên {lesson.quiz.length}
+              {review && <span className="badge badge-review">Ôn lại</span>} Câu hỏi {phase.index + 1} trên {lesson.quiz.length}
             </p>
             <h2 className="question" id="quiz-question">
               {q.question}
@@ -183,7 +205,9 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
                     className={cls}
                     disabled={answered}
                     aria-pressed={phase.chosen === i}
-                    onClick={() => setPhase({ ...phase, chosen: i, correct: phase.correct + (i === q.answer ? 1 : 0) })}
+                    onClick={() =>
+                      setPhase({ ...phase, chosen: i, correct: phase.correct + (i === q.answer ? 1 : 0), answers: [...phase.answers, i] })
+                    }
                   >
                     {o}
                     {answered && i === q.answer && <span className="sr-only"> (đáp án đúng)</span>}
@@ -205,9 +229,8 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
                   type="button"
                   className="btn btn-primary"
                   onClick={() => {
-                    if (!last) return setPhase({ at: 'quiz', index: phase.index + 1, chosen: null, correct: phase.correct });
-                    recordQuizFinished(lesson.id, phase.correct, lesson.quiz.length);
-                    setPhase({ at: 'done', correct: phase.correct });
+                    if (!last) return setPhase({ ...phase, index: phase.index + 1, chosen: null });
+                    finish(phase.answers, phase.correct);
                   }}
                 >
                   {last ? 'Xem kết quả' : 'Câu tiếp theo'}
@@ -226,12 +249,24 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
             <p>
               Trả lời đúng {phase.correct} trên {lesson.quiz.length} câu.
             </p>
-            {lesson.next && (
-              <div className="nav-row">
-                <button type="button" className="btn btn-primary" onClick={() => navigate(`/lesson/${lesson.next!.id}`)}>
-                  Học tiếp: {lesson.next.title}
+            <QuizOutcome outcome={outcome} />
+            {outcome.state === 'sent' && outcome.result.next ? (
+              <section className="next-up" aria-label="Học tiếp">
+                <p className="next-up-label">Học tiếp</p>
+                <button type="button" className="btn btn-primary" onClick={() => navigate(lessonPath(outcome.result.next!))}>
+                  {outcome.result.next.kind === 'review' ? `Ôn lại: ${outcome.result.next.title}` : outcome.result.next.title}
                 </button>
-              </div>
+                <p className="next-up-reason">{outcome.result.next.reason}</p>
+              </section>
+            ) : (
+              lesson.next &&
+              outcome.state !== 'sending' && (
+                <div className="nav-row">
+                  <button type="button" className="btn btn-primary" onClick={() => navigate(`/lesson/${lesson.next!.id}`)}>
+                    Học tiếp: {lesson.next.title}
+                  </button>
+                </div>
+              )
             )}
             <div className="nav-row">
               <button type="button" className="btn btn-secondary" onClick={() => setPhase({ at: 'intro' })}>
@@ -257,6 +292,42 @@ function LessonFlow({ lesson, phase, setPhase }: { lesson: Lesson; phase: Phase;
             </details>
           </section>
         );
+    }
+  }
+}
+
+function formatDay(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getDate()}/${d.getMonth() + 1}/${d.getFullYear()}`;
+}
+
+/** The server's view of the quiz just finished, in words; nothing when the app works without an account. */
+function QuizOutcome({ outcome }: { outcome: Outcome }) {
+  switch (outcome.state) {
+    case 'local':
+      return null;
+    case 'sending':
+      return <p role="status">Đang lưu kết quả…</p>;
+    case 'kept':
+      return (
+        <p className="note note-info" role="status">
+          Kết quả đã lưu trên máy này. Khi có mạng, trợ lý sẽ tự gửi lên để bác học tiếp trên máy khác.
+        </p>
+      );
+    case 'sent': {
+      const r = outcome.result;
+      return (
+        <div role="status">
+          {r.mastered ? (
+            <p>
+              <span className="badge">Đã vững</span> Bác đã nắm vững bài này.
+            </p>
+          ) : (
+            <p>Bác làm lại bài kiểm tra sau vài hôm để nắm chắc hơn nhé.</p>
+          )}
+          {r.reviewDue && <p>Trợ lý sẽ nhắc bác ôn lại bài này vào ngày {formatDay(r.reviewDue)}, để nhớ lâu và không bị kẻ gian lừa.</p>}
+        </div>
+      );
     }
   }
 }

@@ -1,8 +1,13 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorNote } from '../components/error-note';
 import { Icon } from '../components/icons';
+import { PlacementOffer } from '../components/placement-offer';
+import { RecommendationCard } from '../components/recommendation-card';
 import { Screen } from '../components/screen';
+import { fetchRecommendations } from '../services/api';
 import { recommendNext } from '../services/recommend';
+import type { Recommendations } from '../services/types';
+import { accountStore } from '../stores/account';
 import { catalogueStore, loadCatalogue } from '../stores/catalogue';
 import { identityStore } from '../stores/identity';
 import { progressStore } from '../stores/progress';
@@ -21,10 +26,26 @@ export function ProgressPage() {
   const progress = useStore(progressStore);
   const identity = useStore(identityStore);
   const { area } = useStore(settingsStore);
+  const { status } = useStore(accountStore);
+  const [fromServer, setFromServer] = useState<Recommendations | null>(null);
   useEffect(() => void loadCatalogue(), []);
 
   const doneLessons = catalogue.lessons.filter((l) => progress[l.id]?.completedAt);
-  const next = recommendNext(catalogue.lessons, progress);
+  const masteredCount = Object.values(progress).filter((p) => p.mastered).length;
+
+  // The server knows what this learner asked, answered and should review; without an account, the device decides.
+  useEffect(() => {
+    if (status !== 'signed-in') return setFromServer(null);
+    let live = true;
+    fetchRecommendations().then(
+      (r) => live && setFromServer(r),
+      () => live && setFromServer(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [status, doneLessons.length, masteredCount]);
+  const local = fromServer ? undefined : recommendNext(catalogue.lessons, progress);
 
   return (
     <Screen title="Tiến độ học">
@@ -33,12 +54,21 @@ export function ProgressPage() {
         Bác đã học xong <strong>{doneLessons.length}</strong> trên {catalogue.lessons.length} bài.
       </p>
 
-      {next && (
+      <PlacementOffer />
+
+      {fromServer?.next && (
         <section className="answer" aria-labelledby="next-heading">
           <h2 id="next-heading">Bài nên học tiếp</h2>
-          <p className="card-title">{next.lesson.title}</p>
-          <p>{next.reason}</p>
-          <button type="button" className="btn btn-primary" onClick={() => navigate(`/lesson/${next.lesson.id}`)}>
+          <RecommendationCard recommendation={fromServer.next} />
+          {fromServer.alternative && <RecommendationCard recommendation={fromServer.alternative} label="Hoặc bài khác:" />}
+        </section>
+      )}
+      {local && (
+        <section className="answer" aria-labelledby="next-heading">
+          <h2 id="next-heading">Bài nên học tiếp</h2>
+          <p className="card-title">{local.lesson.title}</p>
+          <p>{local.reason}</p>
+          <button type="button" className="btn btn-primary" onClick={() => navigate(`/lesson/${local.lesson.id}`)}>
             Học bài này
           </button>
         </section>
@@ -74,6 +104,12 @@ export function ProgressPage() {
               {done.map((l) => (
                 <li key={l.id}>
                   {l.title} ({formatDate(progress[l.id]!.completedAt!)})
+                  {progress[l.id]!.mastered && (
+                    <>
+                      {' '}
+                      <span className="badge">Đã vững</span>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

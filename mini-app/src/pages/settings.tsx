@@ -3,34 +3,73 @@ import { ErrorNote } from '../components/error-note';
 import { ListenButton } from '../components/listen-button';
 import { Screen } from '../components/screen';
 import { ApiError, fetchAreas } from '../services/api';
+import { SESSION_KEY } from '../services/session';
 import { removeAllAppData } from '../services/storage';
 import type { AreaList } from '../services/types';
 import { followWardAccount, isInsideZalo, OA_ID } from '../services/zalo';
+import { accountStore, eraseAccount, saveArea, saveGoal } from '../stores/account';
+import { catalogueStore, loadCatalogue } from '../stores/catalogue';
 import { CHAT_KEY, clearChat } from '../stores/chat';
+import { OUTBOX_KEY } from '../stores/outbox';
 import { clearProgress, PROGRESS_KEY } from '../stores/progress';
 import { resetSettings, SETTINGS_KEY, settingsStore, SPEECH_RATES, TEXT_SCALES, updateSettings } from '../stores/settings';
 import { useStore } from '../stores/store';
 
+/** What "Xóa dữ liệu của tôi" did, said plainly: never that the server's copy is gone when it is not. */
+type Deletion =
+  | { state: 'idle' }
+  | { state: 'confirming' }
+  | { state: 'working' }
+  | { state: 'failed'; problem: string }
+  | { state: 'done'; where: 'device' | 'everywhere' | 'device-only' };
+
 export function SettingsPage() {
   const settings = useStore(settingsStore);
+  const account = useStore(accountStore);
   const [areas, setAreas] = useState<AreaList | null>(null);
   const [areaError, setAreaError] = useState('');
-  const [confirming, setConfirming] = useState(false);
-  const [deleted, setDeleted] = useState(false);
+  const [areaSyncProblem, setAreaSyncProblem] = useState('');
+  const [goalProblem, setGoalProblem] = useState('');
+  const [deletion, setDeletion] = useState<Deletion>({ state: 'idle' });
   const [followNote, setFollowNote] = useState('');
+  const signedIn = account.status === 'signed-in';
 
   useEffect(() => {
     fetchAreas().then(setAreas, (e: unknown) => setAreaError(e instanceof ApiError ? e.message : 'Chưa tải được danh sách phường, xã.'));
   }, []);
 
-  function deleteEverything() {
+  function chooseWard(ward: string) {
+    const area = ward && areas ? { province: areas.province, ward } : null;
+    updateSettings({ area });
+    setAreaSyncProblem('');
+    void saveArea(area).then(setAreaSyncProblem);
+  }
+
+  function chooseGoal(goal: string) {
+    setGoalProblem('');
+    void saveGoal(goal || null).then(setGoalProblem);
+  }
+
+  /** The server's copy first: if it cannot be erased, the device keeps everything so that nothing is half done. */
+  async function deleteEverywhere() {
+    setDeletion({ state: 'working' });
+    const outcome = await eraseAccount();
+    if (!outcome.ok) return setDeletion({ state: 'failed', problem: outcome.problem });
+    wipeDevice();
+    setDeletion({ state: 'done', where: outcome.onServer ? 'everywhere' : 'device' });
+  }
+
+  function deleteOnDeviceOnly() {
+    wipeDevice();
+    setDeletion({ state: 'done', where: 'device-only' });
+  }
+
+  function wipeDevice() {
     clearProgress();
     clearChat();
     resetSettings();
     // Last: resetting the stores above writes their empty values, which must not stay behind either.
-    removeAllAppData([SETTINGS_KEY, PROGRESS_KEY, CHAT_KEY]);
-    setConfirming(false);
-    setDeleted(true);
+    removeAllAppData([SETTINGS_KEY, PROGRESS_KEY, CHAT_KEY, OUTBOX_KEY, SESSION_KEY]);
   }
 
   return (
@@ -79,7 +118,7 @@ export function SettingsPage() {
             <select
               id="ward"
               value={settings.area?.ward ?? ''}
-              onChange={(e) => updateSettings({ area: e.target.value ? { province: areas.province, ward: e.target.value } : null })}
+              onChange={(e) => chooseWard(e.target.value)}
             >
               <option value="">Chưa chọn</option>
               {areas.wards.map((w) => (
@@ -88,6 +127,11 @@ export function SettingsPage() {
                 </option>
               ))}
             </select>
+            {areaSyncProblem && (
+              <p className="note note-info" role="status">
+                Đã lưu trên máy này, nhưng chưa lưu được lên máy chủ: {areaSyncProblem}
+              </p>
+            )}
           </>
         )}
         {OA_ID && isInsideZalo() && (
@@ -104,33 +148,93 @@ export function SettingsPage() {
         )}
       </fieldset>
 
+      {signedIn && account.profile && <GoalSetting goal={account.profile.goal} onChoose={chooseGoal} problem={goalProblem} />}
+
       <fieldset className="setting">
         <legend>Dữ liệu của bác</legend>
-        <p>Tiến độ học, câu hỏi và cài đặt được lưu trên máy này.</p>
-        {!confirming && (
-          <button type="button" className="btn btn-danger" onClick={() => setConfirming(true)}>
+        {signedIn ? (
+          <p>
+            Tiến độ học, bài bác muốn học và nơi bác ở được lưu trên máy chủ của trợ lý, để bác học tiếp được trên máy khác. Câu hỏi và cài
+            đặt chỉ lưu trên máy này.
+          </p>
+        ) : (
+          <p>Tiến độ học, câu hỏi và cài đặt được lưu trên máy này.</p>
+        )}
+        {(deletion.state === 'idle' || deletion.state === 'done') && (
+          <button type="button" className="btn btn-danger" onClick={() => setDeletion({ state: 'confirming' })}>
             Xóa dữ liệu của tôi
           </button>
         )}
-        {confirming && (
+        {deletion.state === 'confirming' && (
           <div className="note note-error" role="alertdialog" aria-labelledby="confirm-text">
-            <p id="confirm-text">Bác chắc chắn muốn xóa hết tiến độ học, câu hỏi và cài đặt? Không lấy lại được.</p>
+            <p id="confirm-text">
+              Bác chắc chắn muốn xóa hết tiến độ học, câu hỏi và cài đặt{signedIn ? ', trên máy này và trên máy chủ của trợ lý' : ''}? Không
+              lấy lại được.
+            </p>
             <div className="nav-row">
-              <button type="button" className="btn btn-secondary" onClick={() => setConfirming(false)} autoFocus>
+              <button type="button" className="btn btn-secondary" onClick={() => setDeletion({ state: 'idle' })} autoFocus>
                 Không xóa
               </button>
-              <button type="button" className="btn btn-danger" onClick={deleteEverything}>
+              <button type="button" className="btn btn-danger" onClick={() => void deleteEverywhere()}>
                 Xóa hết
               </button>
             </div>
           </div>
         )}
-        {deleted && (
+        {deletion.state === 'working' && <p role="status">Đang xóa…</p>}
+        {deletion.state === 'failed' && (
+          <div className="note note-error" role="alert">
+            <p>
+              <strong>Chưa xóa được.</strong> Máy chủ của trợ lý chưa nhận được yêu cầu xóa, nên dữ liệu của bác trên máy chủ vẫn còn. Dữ liệu
+              trên máy này cũng chưa xóa.
+            </p>
+            <p>{deletion.problem}</p>
+            <div className="nav-row">
+              <button type="button" className="btn btn-primary" onClick={() => void deleteEverywhere()}>
+                Thử lại
+              </button>
+              <button type="button" className="btn btn-secondary" onClick={deleteOnDeviceOnly}>
+                Chỉ xóa trên máy này
+              </button>
+            </div>
+          </div>
+        )}
+        {deletion.state === 'done' && (
           <p className="note note-ok" role="status">
-            Đã xóa dữ liệu của bác trên máy này.
+            {deletion.where === 'everywhere'
+              ? 'Đã xóa dữ liệu của bác trên máy này và trên máy chủ của trợ lý.'
+              : deletion.where === 'device'
+                ? 'Đã xóa dữ liệu của bác trên máy này.'
+                : 'Đã xóa dữ liệu của bác trên máy này. Dữ liệu trên máy chủ của trợ lý vẫn còn: khi có mạng, bác mở lại ứng dụng và bấm "Xóa dữ liệu của tôi" lần nữa.'}
           </p>
         )}
       </fieldset>
     </Screen>
+  );
+}
+
+/** "Bác muốn học gì trước": the server puts lessons of this topic first in its suggestions. */
+function GoalSetting({ goal, onChoose, problem }: { goal: string | null; onChoose: (goal: string) => void; problem: string }) {
+  const catalogue = useStore(catalogueStore);
+  useEffect(() => void loadCatalogue(), []);
+  if (catalogue.topics.length === 0) return null;
+  return (
+    <fieldset className="setting">
+      <legend>Bác muốn học gì trước</legend>
+      <label htmlFor="goal">Chủ đề</label>
+      <select id="goal" value={goal ?? ''} onChange={(e) => onChoose(e.target.value)}>
+        <option value="">Chưa chọn</option>
+        {catalogue.topics.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.label}
+          </option>
+        ))}
+      </select>
+      {problem && (
+        <p className="note note-info" role="status">
+          Chưa lưu được: {problem}
+        </p>
+      )}
+    </fieldset>
   );
 }

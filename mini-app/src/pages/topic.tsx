@@ -5,7 +5,7 @@ import { Icon } from '../components/icons';
 import { Screen } from '../components/screen';
 import { levelLabel } from '../services/recommend';
 import { catalogueStore, loadCatalogue } from '../stores/catalogue';
-import { isDone, progressStore } from '../stores/progress';
+import { isDone, isMastered, progressStore } from '../stores/progress';
 import { useStore } from '../stores/store';
 import { useGo } from '../components/use-go';
 
@@ -40,6 +40,12 @@ export function TopicPage() {
                     </span>
                   ) : (
                     'Chưa học'
+                  )}
+                  {isMastered(progress, l.id) && (
+                    <>
+                      {' · '}
+                      <span className="badge">Đã vững</span>
+                    </>
                   )}
                 </span>
               </button>

@@ -1,4 +1,19 @@
-import type { AreaList, ChatReply, Lesson, LessonSummary, Tip, TopicInfo } from './types';
+import type {
+  Area,
+  AreaList,
+  ChatReply,
+  Lesson,
+  LessonSummary,
+  PlacementQuestion,
+  Profile,
+  QuizResult,
+  Recommendations,
+  ServerLessonProgress,
+  SessionGrant,
+  StepsResult,
+  Tip,
+  TopicInfo,
+} from './types';
 
 /**
  * HTTP client for the bot server. Same origin by default; inside Zalo the app is served from Zalo's CDN, so the
@@ -6,12 +21,15 @@ import type { AreaList, ChatReply, Lesson, LessonSummary, Tip, TopicInfo } from 
  */
 export const API_BASE: string = (import.meta.env.VITE_API_BASE ?? '').replace(/\/$/, '');
 
-/** An error the citizen can read: short Vietnamese with what to do next. */
+/** An error the citizen can read: short Vietnamese with what to do next, and the server's code for the app. */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly retryable: boolean,
+    readonly code = '',
+    /** Seconds the server asked us to wait (Retry-After), when it said. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -20,8 +38,50 @@ export class ApiError extends Error {
 
 export const OFFLINE_MESSAGE = 'Chưa kết nối được. Bác kiểm tra Wi-Fi hoặc 4G rồi bấm "Thử lại".';
 const BUSY_MESSAGE = 'Máy chủ đang bận. Bác chờ một lát rồi bấm "Thử lại", hoặc nhờ Tổ công nghệ số cộng đồng giúp.';
+export const NOT_SIGNED_IN_MESSAGE = 'Chưa kết nối được với máy chủ của trợ lý. Bác kiểm tra mạng rồi thử lại nhé.';
 
-export async function requestJson<T>(path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<T> {
+/**
+ * How requests get the learner's session, supplied by services/session.ts (which itself calls this module to sign
+ * in, so it plugs in here rather than being imported).
+ */
+export interface AuthHooks {
+  /** A session token that has not expired yet (signing in again first when the last one has), if any. */
+  token(): Promise<string | undefined>;
+  /** The server refused `rejected`: sign in again (once, shared by every caller) and give the new token. */
+  renew(rejected: string): Promise<string | undefined>;
+}
+
+let auth: AuthHooks | undefined;
+
+export function connectAuth(hooks: AuthHooks): void {
+  auth = hooks;
+}
+
+/**
+ * 'none': public data, no header. 'optional': the header when signed in, anonymous otherwise (chat: the citizen gets
+ * an answer either way). 'required': the learner's own data; refused locally when there is no session.
+ */
+export type AuthMode = 'none' | 'optional' | 'required';
+
+type RequestOptions = RequestInit & { timeoutMs?: number; auth?: AuthMode };
+
+export async function requestJson<T>(path: string, init: RequestOptions = {}): Promise<T> {
+  const mode = init.auth ?? 'none';
+  const token = mode === 'none' ? undefined : await auth?.token();
+  if (mode === 'required' && !token) throw new ApiError(NOT_SIGNED_IN_MESSAGE, 401, true, 'NOT_SIGNED_IN');
+  try {
+    return await sendOnce<T>(path, init, token);
+  } catch (err) {
+    // An expired or revoked session: sign in again once and repeat the request once.
+    if (!(err instanceof ApiError) || err.code !== 'UNAUTHENTICATED' || !token || !auth) throw err;
+    const renewed = await auth.renew(token);
+    if (renewed) return sendOnce<T>(path, init, renewed);
+    if (mode === 'optional') return sendOnce<T>(path, init, undefined);
+    throw err;
+  }
+}
+
+async function sendOnce<T>(path: string, init: RequestOptions, token: string | undefined): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), init.timeoutMs ?? 10_000);
   let res: Response;
@@ -29,10 +89,15 @@ export async function requestJson<T>(path: string, init: RequestInit & { timeout
     res = await fetch(`${API_BASE}${path}`, {
       ...init,
       signal: controller.signal,
-      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      headers: {
+        accept: 'application/json',
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...init.headers,
+      },
     });
   } catch {
-    throw new ApiError(OFFLINE_MESSAGE, 0, true);
+    throw new ApiError(OFFLINE_MESSAGE, 0, true, 'OFFLINE');
   } finally {
     clearTimeout(timer);
   }
@@ -43,15 +108,20 @@ export async function requestJson<T>(path: string, init: RequestInit & { timeout
     body = undefined;
   }
   if (!res.ok) {
-    const serverMessage = typeof (body as { error?: unknown })?.error === 'string' ? (body as { error: string }).error : '';
-    if (res.status >= 500) throw new ApiError(BUSY_MESSAGE, res.status, true);
-    throw new ApiError(serverMessage || 'Yêu cầu chưa hợp lệ. Bác thử lại nhé.', res.status, res.status === 429);
+    const { error, code } = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; code?: unknown };
+    const serverCode = typeof code === 'string' ? code : '';
+    const retryAfter = Number(res.headers.get('retry-after')) || undefined;
+    if (res.status >= 500) throw new ApiError(BUSY_MESSAGE, res.status, true, serverCode, retryAfter);
+    const message = typeof error === 'string' && error ? error : 'Yêu cầu chưa hợp lệ. Bác thử lại nhé.';
+    throw new ApiError(message, res.status, res.status === 429, serverCode, retryAfter);
   }
   return body as T;
 }
 
+const post = (body: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(body) });
+
 export function askOverHttp(message: string): Promise<ChatReply> {
-  return requestJson<ChatReply>('/api/chat', { method: 'POST', body: JSON.stringify({ message }) });
+  return requestJson<ChatReply>('/api/chat', { ...post({ message }), auth: 'optional' });
 }
 
 export function fetchCatalogue(): Promise<{ topics: TopicInfo[]; lessons: LessonSummary[] }> {
@@ -62,13 +132,66 @@ export function fetchLesson(id: string): Promise<Lesson> {
   return requestJson(`/api/lessons/${encodeURIComponent(id)}`);
 }
 
-export function fetchTips(area: { province: string; ward: string } | null): Promise<{ tips: Tip[] }> {
+export function fetchTips(area: Area | null): Promise<{ tips: Tip[] }> {
   const q = area ? `?${new URLSearchParams({ province: area.province, ward: area.ward })}` : '';
   return requestJson(`/api/tips${q}`);
 }
 
 export function fetchAreas(): Promise<AreaList> {
   return requestJson('/api/areas');
+}
+
+// Signing in: never with a session header (these create the session).
+
+export function signInWithZalo(accessToken: string): Promise<SessionGrant> {
+  return requestJson('/api/session', post({ accessToken }));
+}
+
+/** Only for the clearly marked development identity of a normal browser; production servers refuse it. */
+export function signInForDevelopment(deviceId: string): Promise<SessionGrant> {
+  return requestJson('/api/session/dev', post({ deviceId }));
+}
+
+// The signed-in learner's own data.
+
+export function fetchProfile(): Promise<Profile> {
+  return requestJson('/api/me', { auth: 'required' });
+}
+
+export function changeProfile(change: { area?: Area | null; goal?: string | null }): Promise<Profile> {
+  return requestJson('/api/me', { method: 'PATCH', body: JSON.stringify(change), auth: 'required' });
+}
+
+/** Erases the learner and everything recorded about them on the server. */
+export function eraseProfile(): Promise<{ deleted: boolean }> {
+  return requestJson('/api/me', { method: 'DELETE', auth: 'required' });
+}
+
+export function fetchProgress(): Promise<{ lessons: ServerLessonProgress[] }> {
+  return requestJson('/api/progress', { auth: 'required' });
+}
+
+/** stepsSeen: the highest step index viewed + 1. */
+export function sendStepsSeen(lessonId: string, stepsSeen: number): Promise<StepsResult> {
+  return requestJson(`/api/progress/${encodeURIComponent(lessonId)}/steps`, { ...post({ stepsSeen }), auth: 'required' });
+}
+
+/** The same submissionId on a resend is counted once by the server. */
+export function submitQuiz(lessonId: string, submissionId: string, answers: number[]): Promise<QuizResult> {
+  return requestJson(`/api/progress/${encodeURIComponent(lessonId)}/quiz`, { ...post({ submissionId, answers }), auth: 'required' });
+}
+
+export function fetchPlacement(): Promise<{ questions: PlacementQuestion[] }> {
+  return requestJson('/api/placement', { auth: 'required' });
+}
+
+/** answers: question id -> chosen option; skipped questions left out, {} skips the whole check. */
+export function submitPlacement(answers: Record<string, number>): Promise<Recommendations> {
+  return requestJson('/api/placement', { ...post({ answers }), auth: 'required' });
+}
+
+export function fetchRecommendations(): Promise<Recommendations> {
+  return requestJson('/api/recommendations', { auth: 'required' });
 }
 
 /** URL of a lesson illustration (knowledge/media/NAME.svg). */

@@ -1,4 +1,5 @@
 import { API_BASE, ApiError, askOverHttp } from './api';
+import { currentToken, onSessionChange, renewSession } from './session';
 import type { ChatReply } from './types';
 
 type Pending = {
@@ -16,10 +17,14 @@ type Pending = {
  */
 const WS_REPLY_TIMEOUT_MS = 12_000;
 const MAX_BACKOFF_MS = 15_000;
+/** How long a question waits for the server to acknowledge who is asking; after that it goes anonymously. */
+const AUTH_WAIT_MS = 3_000;
 
 /**
  * Chat over the WebSocket, with HTTP as the fallback: when the socket is down (or drops while a question is in
  * flight) the question goes over POST /api/chat, so the citizen always gets an answer while the socket reconnects.
+ * A browser cannot send headers with a WebSocket, so a signed-in learner's session goes in an 'auth' frame on every
+ * (re)connect and whenever the session changes.
  */
 export class ChatConnection {
   private ws: WebSocket | undefined;
@@ -28,8 +33,15 @@ export class ChatConnection {
   private readonly pending = new Map<string, Pending>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  /** The token the server was last sent on this socket. */
+  private sentToken: string | undefined;
+  /** Settles when the server has answered the last 'auth' frame (or gave up waiting). */
+  private authPending: Promise<void> | undefined;
+  private settleAuth: (() => void) | undefined;
 
-  constructor(private readonly url: string = websocketUrl()) {}
+  constructor(private readonly url: string = websocketUrl()) {
+    onSessionChange((event) => this.authenticate(event?.token));
+  }
 
   start(): void {
     this.stopped = false;
@@ -43,7 +55,9 @@ export class ChatConnection {
   }
 
   /** onDelta receives a model-written answer as it streams (WebSocket only); the resolved reply replaces it. */
-  ask(message: string, onDelta?: (text: string) => void): Promise<ChatReply> {
+  async ask(message: string, onDelta?: (text: string) => void): Promise<ChatReply> {
+    // Asked before the server knows who is asking, the answer could not say what this learner should learn next.
+    if (this.authPending) await this.authPending;
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return askOverHttp(message);
     const id = String(this.nextId++);
@@ -70,11 +84,14 @@ export class ChatConnection {
     this.ws = ws;
     ws.onopen = () => {
       this.attempts = 0;
+      this.authenticate(currentToken());
     };
     ws.onmessage = (ev) => this.handleFrame(ev.data);
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = undefined;
+      this.sentToken = undefined;
+      this.settleAuth?.();
       for (const id of [...this.pending.keys()]) this.fallBackToHttp(id);
       this.scheduleReconnect();
     };
@@ -88,11 +105,51 @@ export class ChatConnection {
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
+  /** Tells the server who is asking (once per token per socket); nothing to do without a session. */
+  private authenticate(token: string | undefined): void {
+    const ws = this.ws;
+    if (!token || token === this.sentToken || !ws || ws.readyState !== WebSocket.OPEN) return;
+    this.sentToken = token;
+    this.settleAuth?.();
+    let resolve!: () => void;
+    const pending = new Promise<void>((r) => (resolve = r));
+    const finish = () => {
+      clearTimeout(timer);
+      resolve();
+      if (this.settleAuth === finish) {
+        this.settleAuth = undefined;
+        this.authPending = undefined;
+      }
+    };
+    const timer = setTimeout(finish, AUTH_WAIT_MS);
+    this.settleAuth = finish;
+    this.authPending = pending;
+    try {
+      ws.send(JSON.stringify({ type: 'auth', token }));
+    } catch {
+      this.settleAuth?.();
+    }
+  }
+
+  /** The server refused the session (expired, or the learner was erased): sign in again, then say so again. */
+  private onAuthRefused(): void {
+    const rejected = this.sentToken;
+    this.sentToken = undefined;
+    if (!rejected) return;
+    void renewSession(rejected).then((token) => this.authenticate(token));
+  }
+
   private handleFrame(data: unknown): void {
-    let frame: { type?: string; id?: string; error?: string; text?: string } & Partial<ChatReply>;
+    let frame: { type?: string; id?: string; error?: string; text?: string; ok?: boolean } & Partial<ChatReply>;
     try {
       frame = JSON.parse(String(data));
     } catch {
+      return;
+    }
+    if (frame.type === 'auth') {
+      // Also sent unprompted when a session expires between questions.
+      this.settleAuth?.();
+      if (frame.ok === false) this.onAuthRefused();
       return;
     }
     const p = frame.id ? this.pending.get(frame.id) : undefined;

@@ -1,4 +1,7 @@
-/** The bot server's API as the mini app sees it (bot-server/src: lessons/plugin.ts, chat/schema.ts). */
+/**
+ * The bot server's API as the mini app sees it (bot-server/src: lessons/plugin.ts, chat/schema.ts,
+ * identity/plugin.ts, learning/plugin.ts).
+ */
 export type ReplyKind = 'answer' | 'clarify' | 'out_of_scope' | 'safety';
 
 export interface LessonRef {
@@ -11,7 +14,10 @@ export interface ChatReply {
   kind: ReplyKind;
   answer: string;
   lessons: LessonRef[];
-  next?: { id: string; title: string };
+  /** For a signed-in learner, personalised, with one line saying why. */
+  next?: { id: string; title: string; reason?: string };
+  /** A lesson the signed-in learner should learn before following this answer. */
+  prerequisite?: { id: string; title: string; text: string };
   choices?: { label: string; message: string }[];
   /** Written by a language model from the cited lessons (checked by the server). */
   generated?: boolean;
@@ -62,4 +68,82 @@ export interface Tip {
 export interface AreaList {
   province: string;
   wards: string[];
+}
+
+export interface Area {
+  province: string;
+  ward: string;
+}
+
+/** The signed-in learner as the server knows them. */
+export interface Profile {
+  name: string;
+  source: 'zalo' | 'development';
+  area: Area | null;
+  /** A topic id ("vneid", "an-toan", ...) the learner wants to learn first. */
+  goal: string | null;
+  /** The placement check was answered or skipped: it is not offered again. */
+  placementDone: boolean;
+}
+
+export interface SessionGrant {
+  token: string;
+  /** ISO date-time. */
+  expiresAt: string;
+  profile: Profile;
+}
+
+export interface ServerLessonProgress {
+  id: string;
+  stepsSeen: number;
+  /** Estimated chance (0..1) that the learner knows the lesson. */
+  mastery: number;
+  mastered: boolean;
+  attempts: number;
+  bestCorrect?: number;
+  bestTotal?: number;
+  completedAt?: string;
+  /** When a safety lesson should be practised again. */
+  reviewDue?: string;
+}
+
+export interface LessonRecommendation {
+  id: string;
+  title: string;
+  topic: string;
+  /** 'review': a mastered lesson due for practice, opened straight at its quiz. */
+  kind: 'learn' | 'review';
+  /** One Vietnamese line: why this lesson now. */
+  reason: string;
+  chance: number;
+}
+
+export interface Recommendations {
+  next?: LessonRecommendation;
+  alternative?: LessonRecommendation;
+}
+
+export interface StepsResult {
+  id: string;
+  stepsSeen: number;
+  mastery: number;
+}
+
+export interface QuizResult extends Recommendations {
+  lessonId: string;
+  correct: number;
+  total: number;
+  results: { correct: boolean; answer: number }[];
+  mastery: number;
+  mastered: boolean;
+  review?: boolean;
+  reviewDue?: string;
+  /** The same submission had been recorded before (a resend): nothing was counted twice. */
+  replayed: boolean;
+}
+
+export interface PlacementQuestion {
+  id: string;
+  question: string;
+  options: string[];
 }

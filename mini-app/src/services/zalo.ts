@@ -36,7 +36,7 @@ export async function resolveIdentity(storage: { get(k: string): string | null; 
       ]);
       return { id: userInfo.id, name: userInfo.name || 'Bác', source: 'zalo', accessToken };
     } catch {
-      // Falls through: the citizen can still learn; the server treats them as anonymous.
+      // Falls through: the citizen can still learn with a device-only identity.
     }
   }
   let id = storage.get(DEV_ID_KEY);
@@ -45,6 +45,19 @@ export async function resolveIdentity(storage: { get(k: string): string | null; 
     storage.set(DEV_ID_KEY, id);
   }
   return { id, name: 'Người dùng thử', source: 'development', accessToken: '' };
+}
+
+/**
+ * A fresh Zalo access token for signing in to our server again (the one read at start-up may have expired by the
+ * time our own session does). Empty outside Zalo or when Zalo gives none.
+ */
+export async function fetchZaloAccessToken(): Promise<string> {
+  if (!isInsideZalo()) return '';
+  try {
+    return (await (await loadSdk()).getAccessToken()) || '';
+  } catch {
+    return '';
+  }
 }
 
 /** Deep-link parameters (?lesson=ID, ?ref=CODE). Inside Zalo they come through getRouteParams. */

@@ -4,6 +4,8 @@ import { createStore } from './store';
 
 export const identityStore = createStore<Identity | null>(null);
 
-export async function loadIdentity(): Promise<void> {
-  identityStore.set(await resolveIdentity(storage));
+export async function loadIdentity(): Promise<Identity> {
+  const identity = await resolveIdentity(storage);
+  identityStore.set(identity);
+  return identity;
 }

@@ -25,7 +25,7 @@ async function person(ward?: string, role?: 'officer' | 'admin') {
   if (ward && !role) await ctx.learners.updateProfile(learner.id, { area: { province: ctx.areas.province, ward } });
   const call = async <T = Record<string, unknown>>(method: string, url: string, payload?: object) => {
     const r = await app.inject({ method: method as 'GET', url, payload, headers: { authorization: `Bearer ${token}` } });
-    return { status: r.statusCode, body: (r.headers['content-type']?.includes('json') ? r.json() : r.body) as T, headers: r.headers };
+    return { status: r.statusCode, body: (String(r.headers['content-type'] ?? '').includes('json') ? r.json() : r.body) as T, headers: r.headers };
   };
   const pass = async (lessonId: string) => {
     const lesson = ctx.catalog.get(lessonId)!;

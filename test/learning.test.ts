@@ -311,7 +311,8 @@ for (const backend of backends) {
         expect(await waitFor((f) => f.id === 'a2')).toMatchObject({ type: 'auth', ok: true });
         ws.send(JSON.stringify({ type: 'chat', id: 'q1', message: 'cach quet ma vietqr' }));
         const reply = await waitFor((f) => f.id === 'q1' && f.type === 'reply');
-        expect(reply).toMatchObject({ kind: 'answer', prerequisite: { id: 'thanh-toan-chuyen-khoan' } });
+        // A new learner: the first step on the way to VietQR is the phone's connection, in the answer and in "next".
+        expect(reply).toMatchObject({ kind: 'answer', prerequisite: { id: 'dien-thoai-wifi-4g' }, next: { id: 'dien-thoai-wifi-4g' } });
         expect((reply.next as { reason: string }).reason).toMatch(/VietQR/);
 
         await ctx.db.query("UPDATE learner_sessions SET expires_at = now() - interval '1 second'");

@@ -81,7 +81,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(areasPlugin, { areas: ctx.areas });
 
   const auth = learnerAuth(ctx.learners);
-  await app.register(identityPlugin, { learners: ctx.learners, auth, areas: ctx.areas, zalo: ctx.config.zalo, devLogin: ctx.config.devLogin });
+  await app.register(identityPlugin, { learners: ctx.learners, auth, areas: ctx.areas, zalo: ctx.config.zalo, devLogin: ctx.config.devLogin, signInPerMinute: ctx.config.signInPerMinute });
   await app.register(learningPlugin, { learning: ctx.learning, catalog: ctx.catalog, auth });
   await app.register(chatPlugin, {
     assistant: ctx.assistant,
@@ -92,14 +92,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     questionStats: ctx.questionStats,
   });
   await app.register(tipsPlugin, { areas: ctx.areas, broadcasts: ctx.broadcasts, auth });
-  await app.register(broadcastPlugin, { broadcasts: ctx.broadcasts, catalog: ctx.catalog, areas: ctx.areas, auth, linkDomains: ctx.config.tipLinkDomains });
+  await app.register(broadcastPlugin, { broadcasts: ctx.broadcasts, catalog: ctx.catalog, areas: ctx.areas, auth, linkDomains: ctx.config.tipLinkDomains, onCreated: () => ctx.outbox.kick() });
   await app.register(rolesPlugin, { roles: ctx.roles, db: ctx.db, auth });
   await app.register(dashboardPlugin, { dashboard: ctx.dashboard, areas: ctx.areas, auth, db: ctx.db });
 
   // Background work of a serving process: the broadcast outbox, and writing question counts.
   let statsTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    if (ctx.config.outboxIntervalMs > 0) ctx.outbox.start(ctx.config.outboxIntervalMs);
+    if (ctx.config.outboxIntervalMs > 0) ctx.outbox.start(ctx.config.outboxIntervalMs, app.log);
     statsTimer = setInterval(() => ctx.questionStats.flush().catch((err: Error) => app.log.warn({ err: err.message }, 'question stats not written')), 5000);
   });
   app.addHook('onClose', async () => {

@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   // A development identity without Zalo: on by default only outside production.
   DEV_LOGIN: z.enum(['true', 'false', '1', '0']).optional(),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   // Pushing officers' tips through the ward's Zalo Official Account. Unset: tips reach open mini apps and feeds only.
   ZALO_OA_ACCESS_TOKEN: z.string().min(1).optional(),
   ZALO_OPENAPI_URL: z.string().url().default('https://openapi.zalo.me'),
@@ -66,6 +67,8 @@ export interface Config {
   devLogin: boolean;
   /** Lifetime of our own session tokens. */
   sessionTtlMs: number;
+  /** Sign-ins per minute per address. */
+  signInPerMinute: number;
   /** Zalo OA message API for pushing tips; unset = live (WebSocket) and feed only. */
   zaloPush?: { baseUrl: string; accessToken: string; appLink?: string };
   /** Domains (and their subdomains) a tip may link to. */
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     zalo: e.ZALO_APP_ID && e.ZALO_APP_SECRET ? { appId: e.ZALO_APP_ID, appSecret: e.ZALO_APP_SECRET, graphUrl: e.ZALO_GRAPH_URL } : undefined,
     devLogin: e.DEV_LOGIN === undefined ? e.NODE_ENV !== 'production' : e.DEV_LOGIN === 'true' || e.DEV_LOGIN === '1',
     sessionTtlMs: e.SESSION_TTL_MINUTES * 60_000,
+    signInPerMinute: e.SIGN_IN_PER_MINUTE,
     zaloPush: e.ZALO_OA_ACCESS_TOKEN ? { baseUrl: e.ZALO_OPENAPI_URL, accessToken: e.ZALO_OA_ACCESS_TOKEN, appLink: e.ZALO_MINI_APP_LINK } : undefined,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tipLinkDomains: e.TIP_LINK_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),

@@ -49,6 +49,8 @@ export class Outbox {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private pausedUntil = 0;
+  private again = false;
+  private tick: (() => void) | undefined;
   private readonly now: () => Date;
 
   constructor(
@@ -61,16 +63,31 @@ export class Outbox {
   }
 
   /** Checks for due work every `intervalMs` until stop(). */
-  start(intervalMs = 1000): void {
+  start(intervalMs = 1000, log?: OutboxOptions['log']): void {
+    if (log) this.opts.log = log;
     const tick = () => {
+      this.again = false;
       this.running = this.runOnce()
         .then(() => undefined)
         .catch((err: Error) => this.opts.log?.warn({ err: err.message }, 'outbox round failed'))
         .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, intervalMs);
+          this.running = undefined;
+          if (this.timer) this.timer = setTimeout(tick, this.again ? 0 : intervalMs);
         });
     };
+    this.tick = tick;
     this.timer = setTimeout(tick, 0);
+  }
+
+  /** Runs a round now rather than at the next interval ("send now" should not wait); no-op when not started. */
+  kick(): void {
+    if (!this.timer || !this.tick) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.tick, 0);
   }
 
   async stop(): Promise<void> {
@@ -87,54 +104,70 @@ export class Outbox {
     return { fannedOut, pushed };
   }
 
-  /** Fans out the next due broadcast, if any; returns its id. */
+  /**
+   * Fans out the next due broadcast, if any; returns its id. Two steps, so that open mini apps get the tip before
+   * the whole ward is written: first the recipients connected here (inserted as delivered, then sent: at most
+   * once), then everyone else. Both inserts skip existing rows, so a fan-out interrupted between them, or run by
+   * two processes, adds nobody twice.
+   */
   async fanOutNext(): Promise<string | undefined> {
     const now = this.now();
-    const fanned = await this.db.transaction(async (tx) => {
-      const [b] = await tx.query<Claimed & { id: string; wards: string[]; topic: Topic | null; unfinished_lesson: string | null }>(
+    type Due = Claimed & { id: string; wards: string[]; topic: Topic | null; unfinished_lesson: string | null };
+    const claimed = await this.db.transaction(async (tx) => {
+      const [b] = await tx.query<Due>(
         `SELECT * FROM broadcasts WHERE status IN ('scheduled', 'fanning_out') AND send_at <= $1
          ORDER BY send_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
         [now],
       );
       if (!b) return undefined;
-      const topicLessons = b.topic ? this.catalog.inTopic(b.topic).map((l) => l.id) : null;
+      await tx.query(`UPDATE broadcasts SET status = 'fanning_out' WHERE id = $1`, [b.id]);
       const pushAt = pushableFrom(b.priority, now);
+      const connected = pushAt <= now ? this.hub.connectedLearners() : [];
+      const live =
+        connected.length === 0
+          ? []
+          : await tx.query<{ learner_id: string }>(
+              `INSERT INTO broadcast_deliveries (broadcast_id, learner_id, status, channel, delivered_at)
+               SELECT $1, l.id, 'delivered', 'live', now() FROM learners l WHERE ${this.audienceSql()} AND l.id = ANY($6::uuid[])
+               ON CONFLICT DO NOTHING RETURNING learner_id`,
+              [...this.audienceParams(b), connected],
+            );
+      return { b, pushAt, live: live.map((r) => r.learner_id) };
+    });
+    if (!claimed) return undefined;
+    const { b, pushAt, live } = claimed;
+    this.hub.push(live, tipOf(b));
+
+    await this.db.transaction(async (tx) => {
+      const [still] = await tx.query(`SELECT 1 FROM broadcasts WHERE id = $1 AND status = 'fanning_out' FOR UPDATE`, [b.id]);
+      if (!still) return;
       await tx.query(
         `INSERT INTO broadcast_deliveries (broadcast_id, learner_id, next_attempt_at)
-         SELECT $1, l.id, $2 FROM learners l
-         WHERE l.ward = ANY($3::text[])
-           AND ($4::text IS NULL OR l.goal = $4
-                OR EXISTS (SELECT 1 FROM learner_questions q WHERE q.learner_id = l.id AND q.lesson_id = ANY($5::text[]))
-                OR EXISTS (SELECT 1 FROM lesson_progress p WHERE p.learner_id = l.id AND p.lesson_id = ANY($5::text[])))
-           AND ($6::text IS NULL OR NOT EXISTS (
-                SELECT 1 FROM lesson_progress p WHERE p.learner_id = l.id AND p.lesson_id = $6 AND p.completed_at IS NOT NULL))
+         SELECT $1, l.id, $6 FROM learners l WHERE ${this.audienceSql()}
          ON CONFLICT DO NOTHING`,
-        [b.id, pushAt, b.wards, b.topic, topicLessons ?? [], b.unfinished_lesson],
+        [...this.audienceParams(b), pushAt],
       );
       await tx.query(
         `UPDATE broadcasts SET status = 'sent', targeted = (SELECT count(*) FROM broadcast_deliveries WHERE broadcast_id = $1) WHERE id = $1`,
         [b.id],
       );
-      return { row: b, pushAt };
     });
-    if (!fanned) return undefined;
-    if (fanned.pushAt <= now) await this.pushLive(fanned.row.id, tipOf({ ...fanned.row, id: fanned.row.id }));
-    return fanned.row.id;
+    return b.id;
   }
 
-  /** Marks the recipients who have the mini app open as delivered, then sends to them (at most once). */
-  private async pushLive(broadcastId: string, tip: ReturnType<typeof tipOf>): Promise<void> {
-    const connected = this.hub.connectedLearners();
-    if (connected.length === 0) return;
-    const rows = await this.db.query<{ learner_id: string }>(
-      `UPDATE broadcast_deliveries SET status = 'delivered', channel = 'live', delivered_at = now()
-       WHERE broadcast_id = $1 AND learner_id = ANY($2::uuid[]) AND status = 'pending' RETURNING learner_id`,
-      [broadcastId, connected],
-    );
-    this.hub.push(
-      rows.map((r) => r.learner_id),
-      tip,
-    );
+  /** Who a broadcast is for, over learners l; parameters $1-$5 (audienceParams), so the caller's next is $6. */
+  private audienceSql(): string {
+    return `l.ward = ANY($2::text[])
+      AND ($3::text IS NULL OR l.goal = $3
+           OR EXISTS (SELECT 1 FROM learner_questions q WHERE q.learner_id = l.id AND q.lesson_id = ANY($4::text[]))
+           OR EXISTS (SELECT 1 FROM lesson_progress p WHERE p.learner_id = l.id AND p.lesson_id = ANY($4::text[])))
+      AND ($5::text IS NULL OR NOT EXISTS (
+           SELECT 1 FROM lesson_progress p WHERE p.learner_id = l.id AND p.lesson_id = $5 AND p.completed_at IS NOT NULL))`;
+  }
+
+  private audienceParams(b: { id: string; wards: string[]; topic: Topic | null; unfinished_lesson: string | null }): unknown[] {
+    const topicLessons = b.topic ? this.catalog.inTopic(b.topic).map((l) => l.id) : [];
+    return [b.id, b.wards, b.topic, topicLessons, b.unfinished_lesson];
   }
 
   /** Pushes due rows through Zalo (or settles them when there is no channel); returns how many were settled. */
@@ -145,8 +178,24 @@ export class Outbox {
        WHERE status = 'sending' AND next_attempt_at < $1`,
       [new Date(now.getTime() - CLAIM_LEASE_MS)],
     );
-    let settled = 0;
+    const push = this.pushFunction();
+    // Recipients no push can reach (no Zalo id, or no Zalo configured) are settled in one statement: the tip is in
+    // their feed. Row by row, 100,000 of them would hold up every broadcast after this one.
+    const unreachable = await this.db.query(
+      `UPDATE broadcast_deliveries d SET status = 'unreachable'
+       FROM learners l, broadcasts b
+       WHERE d.learner_id = l.id AND b.id = d.broadcast_id AND d.status = 'pending' AND d.next_attempt_at <= $1
+         AND b.status <> 'cancelled' AND b.expires_at > $1 AND (NOT $2 OR l.external_id NOT LIKE 'zalo:%')
+       RETURNING 1`,
+      [now, push !== undefined],
+    );
+    let settled = unreachable.length;
     for (;;) {
+      // A broadcast created meanwhile ("send now") goes out between batches, not after the whole queue.
+      if (this.again) {
+        this.again = false;
+        while (await this.fanOutNext());
+      }
       if (this.now().getTime() < this.pausedUntil) return settled;
       const claimed = await this.db.query<Claimed>(
         `UPDATE broadcast_deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = $2
@@ -169,6 +218,10 @@ export class Outbox {
     }
   }
 
+  private pushFunction(): OutboxOptions['push'] {
+    return this.opts.push ?? (this.opts.zalo ? (id, tip) => pushViaZalo(this.opts.zalo!, id, tip) : undefined);
+  }
+
   private async settle(row: Claimed, now: Date): Promise<void> {
     const mark = (status: string, error: string | null, nextAt: Date | null = null, attemptsDelta = 0) =>
       this.db.query(
@@ -182,7 +235,7 @@ export class Outbox {
     if (row.status === 'cancelled') return void (await mark('failed', 'cancelled'));
     if (new Date(row.expires_at) <= now) return void (await mark('failed', 'expired'));
     const zaloId = row.external_id.startsWith('zalo:') ? row.external_id.slice(5) : undefined;
-    const push = this.opts.push ?? (this.opts.zalo ? (id: string, tip: ReturnType<typeof tipOf>) => pushViaZalo(this.opts.zalo!, id, tip) : undefined);
+    const push = this.pushFunction();
     if (!zaloId || !push) return void (await mark('unreachable', null));
     const outcome = await push(zaloId, tipOf({ ...row, id: row.broadcast_id }));
     if (outcome.ok) return void (await mark('delivered', null));

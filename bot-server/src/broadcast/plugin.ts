@@ -13,6 +13,8 @@ export interface BroadcastPluginOptions {
   areas: Areas;
   auth: LearnerAuth;
   linkDomains: string[];
+  /** Called after a broadcast is stored, so that one due now goes out at once. */
+  onCreated?: () => void;
 }
 
 const OUT_OF_SCOPE = { error: 'Bác chỉ gửi được tin cho phường, xã mình phụ trách.', code: 'OUT_OF_SCOPE' } as const;
@@ -102,7 +104,9 @@ export async function broadcastPlugin(app: FastifyInstance, opts: BroadcastPlugi
       const checked = check(request.body);
       if (!checked.ok) return reply.code(400).send({ error: checked.problems.join(' '), problems: checked.problems, code: 'BAD_DRAFT' });
       try {
-        return reply.code(201).send(await broadcasts.create(auth.learnerOf(request)!, checked.draft, scopeOf(request)));
+        const created = await broadcasts.create(auth.learnerOf(request)!, checked.draft, scopeOf(request));
+        opts.onCreated?.();
+        return reply.code(201).send(created);
       } catch (err) {
         if (err instanceof NotInScope) return reply.code(403).send(OUT_OF_SCOPE);
         throw err;

@@ -12,10 +12,13 @@ export interface IdentityPluginOptions {
   areas: Areas;
   zalo: Config['zalo'];
   devLogin: boolean;
+  /**
+   * Sign-ins per minute per address: tighter than questions, to slow token guessing and Graph API abuse, but not so
+   * tight that a ward's helping session on one Wi-Fi is refused (sessions last an hour, so each phone signs in rarely).
+   */
+  signInPerMinute: number;
 }
 
-/** Signing in is rarer than asking: a tighter limit per address slows token guessing and Graph API abuse. */
-const SIGN_IN_LIMIT = { max: 20, timeWindow: '1 minute' };
 
 const profileJsonSchema = {
   type: 'object',
@@ -58,6 +61,7 @@ export function profileOf(learner: Learner) {
 /** Sign-in (Zalo, or a development identity when allowed), the profile, and "Xóa dữ liệu của tôi". */
 export async function identityPlugin(app: FastifyInstance, opts: IdentityPluginOptions): Promise<void> {
   const { learners, auth, areas, zalo } = opts;
+  const SIGN_IN_LIMIT = { max: opts.signInPerMinute, timeWindow: '1 minute' };
 
   const session = (s: Awaited<ReturnType<Learners['signIn']>>) => ({
     token: s.token,

@@ -13,13 +13,16 @@ export const P_INIT = 0.2;
 export const SLIP = 0.1;
 export const GUESS = 0.25;
 /** Chance of learning from answering one question and seeing its explanation. */
-export const T_ANSWER = 0.1;
+export const T_ANSWER = 0.15;
 /** Chance of learning from working through all the steps once, by lesson level: harder lessons teach less at once. */
 export const T_STUDY: Record<number, number> = { 1: 0.8, 2: 0.5, 3: 0.25 };
-/** At or above this, the lesson counts as mastered: its followers open, and a safety lesson is scheduled for review. */
-export const MASTERED = 0.9;
+/**
+ * At or above this, the lesson counts as mastered: its followers open, and a safety lesson is scheduled for review.
+ * 0.95 is BKT's usual threshold: after studying, a three-question quiz masters a lesson when all three are right.
+ */
+export const MASTERED = 0.95;
 /** What "I already do this" in the placement check sets: known, but one wrong quiz answer still shows otherwise. */
-export const SELF_REPORTED = 0.95;
+export const SELF_REPORTED = 0.97;
 
 const clampOpen = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
 

@@ -73,11 +73,27 @@ export function knows(state: LearnerState, lessonId: string): boolean {
   return isMastered(state.lessons.get(lessonId)?.mastery ?? 0);
 }
 
-/** The first prerequisite of a lesson the learner does not know yet, easiest path first (for chat answers). */
+/**
+ * What to learn before a lesson whose prerequisites the learner lacks: the unknown lesson on the way to it that can
+ * be learned now (its own prerequisites known), nearest to the lesson first, so that the answer and the "learn
+ * next" recommendation name the same first step.
+ */
 export function missingPrerequisite(catalog: LessonCatalog, state: LearnerState, lesson: Lesson): Lesson | undefined {
-  const missing = lesson.prerequisites.filter((id) => catalog.get(id) && !knows(state, id) && !state.lessons.get(id)?.completedAt);
-  const id = missing.sort((a, b) => catalog.get(a)!.level - catalog.get(b)!.level || a.localeCompare(b))[0];
-  return id ? catalog.get(id) : undefined;
+  const learned = (id: string) => knows(state, id) || Boolean(state.lessons.get(id)?.completedAt);
+  if (lesson.prerequisites.every((id) => !catalog.get(id) || learned(id))) return undefined;
+  // Breadth first from the lesson: the first ready one found is the nearest.
+  const seen = new Set<string>();
+  let frontier = [...lesson.prerequisites];
+  while (frontier.length > 0) {
+    const ready = frontier
+      .map((id) => catalog.get(id))
+      .filter((l): l is Lesson => !!l && !learned(l.id) && l.prerequisites.every((p) => !catalog.get(p) || learned(p)))
+      .sort((a, b) => a.level - b.level || a.id.localeCompare(b.id));
+    if (ready[0]) return ready[0];
+    frontier.forEach((id) => seen.add(id));
+    frontier = [...new Set(frontier.flatMap((id) => catalog.get(id)?.prerequisites ?? []))].filter((id) => !seen.has(id) && !learned(id));
+  }
+  return undefined;
 }
 
 interface Candidate extends Recommendation {

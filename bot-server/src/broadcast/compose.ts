@@ -42,8 +42,6 @@ export const DraftSchema = z
   })
   .strict();
 
-export type DraftInput = z.input<typeof DraftSchema>;
-
 export interface Draft {
   title: string;
   body: string;

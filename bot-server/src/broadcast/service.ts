@@ -14,16 +14,10 @@ export interface BroadcastReport {
   opened: number;
 }
 
-export interface BroadcastView {
+/** A broadcast as officers see it: the draft as stored, its state and its delivery report. */
+export interface BroadcastView extends Omit<Draft, 'sendAt' | 'expiresAt'> {
   id: string;
   author: string;
-  title: string;
-  body: string;
-  lessonId?: string;
-  priority: 'normal' | 'scam_alert';
-  wards: string[];
-  topic?: string;
-  unfinishedLesson?: string;
   sendAt: string;
   expiresAt: string;
   status: 'scheduled' | 'fanning_out' | 'sent' | 'cancelled';

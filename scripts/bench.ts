@@ -133,6 +133,7 @@ async function benchLearners(): Promise<void> {
   record('recommendation, full history, 100k learners: DB reads + ranking, p50 / p95', ms(r.serviceMs), '<= 5 ms p95');
   record('recommendation, same, through HTTP (GET /api/recommendations, inject), p50 / p95', ms(r.httpMs));
   record('recommendation, ranking alone (51 lessons), p50 / p95', ms(r.rankingMs));
+  record('officers\' dashboard, whole province (100k learners), median of 5', `${percentile(r.dashboardMs, 50).toFixed(0)} ms`);
 }
 
 async function benchBroadcast(): Promise<void> {

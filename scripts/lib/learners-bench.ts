@@ -17,6 +17,7 @@ export async function measureRecommendations(population: number): Promise<{
   serviceMs: number[];
   httpMs: number[];
   rankingMs: number[];
+  dashboardMs: number[];
 }> {
   const dir = makeTempDir('bhvs-bench-learners-');
   const ctx = await openContext({ ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: dir.path, devLogin: true, rateLimitPerMinute: 1_000_000 });
@@ -72,7 +73,15 @@ export async function measureRecommendations(population: number): Promise<{
       if (i >= 200) httpMs.push(performance.now() - t);
     }
     await app.close();
-    return { seedSeconds, rows, serviceMs, httpMs, rankingMs };
+
+    // The province-wide dashboard (an admin's view) over the whole population.
+    const dashboardMs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      t = performance.now();
+      await Promise.all([ctx.dashboard.wards(ctx.areas.wards), ctx.dashboard.trend(ctx.areas.wards), ctx.dashboard.topQuestions(ctx.areas.wards)]);
+      if (i > 0) dashboardMs.push(performance.now() - t);
+    }
+    return { seedSeconds, rows, serviceMs, httpMs, rankingMs, dashboardMs };
   } finally {
     await ctx.close();
     dir.remove();

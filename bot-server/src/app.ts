@@ -17,6 +17,9 @@ import { learningPlugin } from './learning/plugin.js';
 import { broadcastPlugin } from './broadcast/plugin.js';
 import { rolesPlugin } from './roles/plugin.js';
 import { dashboardPlugin } from './dashboard/plugin.js';
+import { communityCitizenPlugin } from './community/citizen-plugin.js';
+import { communityMemberPlugin } from './community/member-plugin.js';
+import { communityOfficerPlugin } from './community/officer-plugin.js';
 
 const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -95,6 +98,18 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(broadcastPlugin, { broadcasts: ctx.broadcasts, catalog: ctx.catalog, areas: ctx.areas, auth, linkDomains: ctx.config.tipLinkDomains, onCreated: () => ctx.outbox.kick() });
   await app.register(rolesPlugin, { roles: ctx.roles, db: ctx.db, auth });
   await app.register(dashboardPlugin, { dashboard: ctx.dashboard, areas: ctx.areas, auth, db: ctx.db });
+  await app.register(communityCitizenPlugin, { referrals: ctx.referrals, households: ctx.households, auth });
+  await app.register(communityMemberPlugin, {
+    teams: ctx.teams,
+    referrals: ctx.referrals,
+    auth,
+    // Inside Zalo the neighbour lands in the mini app; without a Zalo app, on this server's page.
+    referralLink: (code, request) =>
+      ctx.config.zalo
+        ? `https://zalo.me/s/${ctx.config.zalo.appId}/?ref=${code}`
+        : `${ctx.config.publicUrl ?? `${request.protocol}://${request.host}`}/?ref=${code}`,
+  });
+  await app.register(communityOfficerPlugin, { teams: ctx.teams, leaderboard: ctx.leaderboard, areas: ctx.areas, auth, db: ctx.db });
 
   // Background work of a serving process: the broadcast outbox, and writing question counts.
   let statsTimer: NodeJS.Timeout | undefined;

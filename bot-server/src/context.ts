@@ -18,6 +18,10 @@ import { Broadcasts } from './broadcast/service.js';
 import { QuestionStats } from './dashboard/question-stats.js';
 import { Dashboard } from './dashboard/service.js';
 import { Roles } from './roles/roles.js';
+import { Households } from './community/households.js';
+import { Leaderboard } from './community/leaderboard.js';
+import { Referrals } from './community/referrals.js';
+import { Teams } from './community/teams.js';
 
 /** Everything a request needs, opened once per process: the server, the CLI and the benchmarks share it. */
 export interface AppContext {
@@ -36,6 +40,10 @@ export interface AppContext {
   outbox: Outbox;
   questionStats: QuestionStats;
   dashboard: Dashboard;
+  teams: Teams;
+  referrals: Referrals;
+  households: Households;
+  leaderboard: Leaderboard;
   ingest: IngestReport;
   /**
    * Settles when the configured embedding space is complete and searched (resolves with its name), or when
@@ -100,6 +108,10 @@ export async function openContext(
       outbox: new Outbox(db, catalog, hub, { zalo: config.zaloPush }),
       questionStats: new QuestionStats(db),
       dashboard: new Dashboard(db, catalog, areas),
+      teams: new Teams(db),
+      referrals: new Referrals(db, catalog, learners, learning),
+      households: new Households(db, catalog),
+      leaderboard: new Leaderboard(db, catalog),
       ingest,
       vectorSpaceReady,
       close,

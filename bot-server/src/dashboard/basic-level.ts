@@ -30,3 +30,28 @@ export function basicGroupLessons(catalog: LessonCatalog): { lessonIds: string[]
   });
   return { lessonIds, groups };
 }
+
+/**
+ * SQL for "who has reached the basic level, and when": a CTE named `basic (learner_id, basic_at)` over the learners
+ * selected by ward ($3 text[]) or by id ($3 uuid[]). Parameters: basicParams(). The one definition used by the
+ * dashboards and by the community views.
+ */
+export function basicCte(by: 'ward' | 'learner'): string {
+  const filter = by === 'ward' ? 'l.ward = ANY($3::text[])' : 'l.id = ANY($3::uuid[])';
+  return `WITH firsts AS (
+      SELECT p.learner_id, g.grp, min(p.mastered_at) AS first_at
+      FROM lesson_progress p
+      JOIN unnest($1::text[], $2::int[]) AS g(lesson_id, grp) ON g.lesson_id = p.lesson_id
+      JOIN learners l ON l.id = p.learner_id AND ${filter}
+      WHERE p.mastered_at IS NOT NULL
+      GROUP BY p.learner_id, g.grp
+    ), basic AS (
+      SELECT learner_id, max(first_at) AS basic_at FROM firsts GROUP BY learner_id HAVING count(*) = $4
+    )`;
+}
+
+/** $1-$4 of basicCte: the lessons of each group, the wards or learner ids, the number of groups. */
+export function basicParams(catalog: LessonCatalog, selection: readonly string[]): unknown[] {
+  const { lessonIds, groups } = basicGroupLessons(catalog);
+  return [lessonIds, groups, selection, BASIC_GROUPS.length];
+}

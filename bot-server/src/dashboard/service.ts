@@ -1,7 +1,7 @@
 import type { Areas } from '../areas/areas.js';
 import type { Db } from '../db/index.js';
 import type { LessonCatalog } from '../lessons/catalog.js';
-import { BASIC_GROUPS, basicGroupLessons, TARGETS } from './basic-level.js';
+import { basicCte, basicParams, TARGETS } from './basic-level.js';
 import { weekOf } from './question-stats.js';
 
 export interface WardStats {
@@ -36,28 +36,8 @@ export class Dashboard {
     private readonly areas: Areas,
   ) {}
 
-  /** Learner id and when they reached the basic level, for learners of these wards who have (as SQL to reuse). */
-  private basicSql(): { sql: string; params: unknown[] } {
-    const { lessonIds, groups } = basicGroupLessons(this.catalog);
-    return {
-      sql: `WITH firsts AS (
-              SELECT p.learner_id, g.grp, min(p.mastered_at) AS first_at
-              FROM lesson_progress p
-              JOIN unnest($1::text[], $2::int[]) AS g(lesson_id, grp) ON g.lesson_id = p.lesson_id
-              JOIN learners l ON l.id = p.learner_id AND l.ward = ANY($3::text[])
-              WHERE p.mastered_at IS NOT NULL
-              GROUP BY p.learner_id, g.grp
-            ), basic AS (
-              SELECT learner_id, max(first_at) AS basic_at FROM firsts GROUP BY learner_id HAVING count(*) = $4
-            )`,
-      params: [lessonIds, groups, undefined, BASIC_GROUPS.length],
-    };
-  }
-
   async wards(wards: readonly string[], asOf = new Date()): Promise<WardStats[]> {
-    const basic = this.basicSql();
-    const params = [...basic.params];
-    params[2] = wards;
+    const params = basicParams(this.catalog, wards);
     const [learners, completed, reached] = await Promise.all([
       this.db.query<{ ward: string; n: number }>(
         `SELECT ward, count(*)::int AS n FROM learners WHERE ward = ANY($1::text[]) AND created_at <= $2 GROUP BY ward`,
@@ -69,7 +49,7 @@ export class Dashboard {
         [wards, asOf],
       ),
       this.db.query<{ ward: string; n: number }>(
-        `${basic.sql}
+        `${basicCte('ward')}
          SELECT l.ward, count(*)::int AS n FROM basic b JOIN learners l ON l.id = b.learner_id WHERE b.basic_at <= $5 GROUP BY l.ward`,
         [...params, asOf],
       ),
@@ -96,13 +76,11 @@ export class Dashboard {
 
   /** Weekly totals over the given wards for the last `weeks` weeks (each point: as of the end of that week). */
   async trend(wards: readonly string[], weeks = 12, now = new Date()): Promise<TrendPoint[]> {
-    const basic = this.basicSql();
-    const params = [...basic.params];
-    params[2] = wards;
+    const params = basicParams(this.catalog, wards);
     const monday = new Date(`${weekOf(now)}T00:00:00+07:00`);
     const ends = Array.from({ length: weeks }, (_, i) => new Date(monday.getTime() - (weeks - 1 - i) * WEEK + WEEK));
     const rows = await this.db.query<{ week_end: Date | string; learners: number; basic: number }>(
-      `${basic.sql}
+      `${basicCte('ward')}
        SELECT e.week_end,
               (SELECT count(*)::int FROM learners l WHERE l.ward = ANY($3::text[]) AND l.created_at < e.week_end) AS learners,
               (SELECT count(*)::int FROM basic b WHERE b.basic_at < e.week_end) AS basic

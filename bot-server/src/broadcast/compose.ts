@@ -17,7 +17,8 @@ const DEFAULT_LIFETIME_DAYS = 14;
  */
 export const DEFAULT_LINK_DOMAINS = ['gov.vn', 'chinhphu.vn'];
 
-// Control characters (other than new lines) and markup-like brackets have no place in a plain-text tip.
+// A tip is plain text: control characters (other than new lines) are refused. Markup is not refused but is never
+// interpreted: the mini app renders text only, and Zalo OA text messages are plain text.
 const plain = (max: number, min: number) =>
   z
     .string()

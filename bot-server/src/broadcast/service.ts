@@ -39,14 +39,16 @@ interface BroadcastRow {
   status: BroadcastView['status'];
 }
 
+/** Delivery reports of several broadcasts in one statement. */
 const REPORT_SQL = `
-  SELECT count(*)::int AS targeted,
+  SELECT broadcast_id,
+         count(*)::int AS targeted,
          count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
          count(*) FILTER (WHERE status = 'failed')::int AS failed,
          count(*) FILTER (WHERE status = 'unreachable')::int AS feed_only,
          count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS pending,
          count(opened_at)::int AS opened
-  FROM broadcast_deliveries WHERE broadcast_id = $1`;
+  FROM broadcast_deliveries WHERE broadcast_id = ANY($1::uuid[]) GROUP BY broadcast_id`;
 
 export function tipOf(row: Pick<BroadcastRow, 'id' | 'title' | 'body' | 'priority' | 'lesson_id' | 'send_at'>): TipView {
   return {
@@ -87,7 +89,7 @@ export class Broadcasts {
   /** A broadcast the officer may see: every one of its wards is in their scope. */
   async get(id: string, scope: readonly string[]): Promise<BroadcastView | undefined> {
     const [row] = await this.db.query<BroadcastRow>('SELECT * FROM broadcasts WHERE id = $1 AND wards <@ $2::text[]', [id, scope]);
-    return row ? this.view(row) : undefined;
+    return row ? (await this.views([row]))[0] : undefined;
   }
 
   async list(scope: readonly string[], limit = 50): Promise<BroadcastView[]> {
@@ -95,7 +97,7 @@ export class Broadcasts {
       'SELECT * FROM broadcasts WHERE wards <@ $1::text[] ORDER BY created_at DESC LIMIT $2',
       [scope, limit],
     );
-    return Promise.all(rows.map((r) => this.view(r)));
+    return this.views(rows);
   }
 
   /** Stops a broadcast: not fanned out if it had not been, no more pushes if it had; it leaves the feed. */
@@ -141,29 +143,34 @@ export class Broadcasts {
     return rows.length > 0;
   }
 
-  private async view(row: BroadcastRow): Promise<BroadcastView> {
-    const [r] = await this.db.query<Record<string, number>>(REPORT_SQL, [row.id]);
-    return {
-      id: row.id,
-      author: row.author,
-      title: row.title,
-      body: row.body,
-      ...(row.lesson_id ? { lessonId: row.lesson_id } : {}),
-      priority: row.priority,
-      wards: row.wards,
-      ...(row.topic ? { topic: row.topic } : {}),
-      ...(row.unfinished_lesson ? { unfinishedLesson: row.unfinished_lesson } : {}),
-      sendAt: new Date(row.send_at).toISOString(),
-      expiresAt: new Date(row.expires_at).toISOString(),
-      status: row.status,
-      report: {
-        targeted: r!.targeted!,
-        delivered: r!.delivered!,
-        failed: r!.failed!,
-        feedOnly: r!.feed_only!,
-        pending: r!.pending!,
-        opened: r!.opened!,
-      },
-    };
+  private async views(rows: BroadcastRow[]): Promise<BroadcastView[]> {
+    const reports = new Map(
+      (await this.db.query<Record<string, number> & { broadcast_id: string }>(REPORT_SQL, [rows.map((r) => r.id)])).map((r) => [r.broadcast_id, r]),
+    );
+    return rows.map((row) => {
+      const r = reports.get(row.id);
+      return {
+        id: row.id,
+        author: row.author,
+        title: row.title,
+        body: row.body,
+        ...(row.lesson_id ? { lessonId: row.lesson_id } : {}),
+        priority: row.priority,
+        wards: row.wards,
+        ...(row.topic ? { topic: row.topic } : {}),
+        ...(row.unfinished_lesson ? { unfinishedLesson: row.unfinished_lesson } : {}),
+        sendAt: new Date(row.send_at).toISOString(),
+        expiresAt: new Date(row.expires_at).toISOString(),
+        status: row.status,
+        report: {
+          targeted: r?.targeted ?? 0,
+          delivered: r?.delivered ?? 0,
+          failed: r?.failed ?? 0,
+          feedOnly: r?.feed_only ?? 0,
+          pending: r?.pending ?? 0,
+          opened: r?.opened ?? 0,
+        },
+      };
+    });
   }
 }

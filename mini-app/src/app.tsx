@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ComponentType } from 'react';
 import { AnimationRoutes, App, Route, SnackbarProvider, ZMPRouter } from 'zmp-ui';
 import { BottomNav } from './components/bottom-nav';
 import { ChatPage } from './pages/chat';
@@ -12,6 +12,8 @@ import { TopicsPage } from './pages/topics';
 import { storage } from './services/storage';
 import { readRouteParams } from './services/zalo';
 import { useGo } from './components/use-go';
+// Live tips arrive over the chat socket from start-up, whichever screen is open.
+import './stores/tips';
 
 export const REFERRAL_KEY = 'bhvs.ref';
 const LESSON_ID = /^[a-z0-9-]{1,100}$/;
@@ -34,6 +36,26 @@ function DeepLinks() {
   return null;
 }
 
+/** A screen of the officers' console, from its own chunk (fetched once, when the first officer screen opens). */
+type OfficerScreenName = 'OfficerHomePage' | 'ComposePage' | 'BroadcastsPage' | 'DashboardPage' | 'AdminPage';
+const officerPage = (name: OfficerScreenName) => lazy(() => import('./pages/officer').then((m) => ({ default: m[name] as ComponentType })));
+const OFFICER_PAGES = {
+  OfficerHomePage: officerPage('OfficerHomePage'),
+  ComposePage: officerPage('ComposePage'),
+  BroadcastsPage: officerPage('BroadcastsPage'),
+  DashboardPage: officerPage('DashboardPage'),
+  AdminPage: officerPage('AdminPage'),
+};
+
+function Officer({ page }: { page: OfficerScreenName }) {
+  const Page = OFFICER_PAGES[page];
+  return (
+    <Suspense fallback={<p role="status">Đang tải…</p>}>
+      <Page />
+    </Suspense>
+  );
+}
+
 /**
  * memoryRouter: ZMPRouter's default BrowserRouter uses basename /zapps/<APP_ID> in production, which matches no
  * route in a normal browser; a memory router works the same inside Zalo and at http://localhost:3000.
@@ -53,6 +75,11 @@ export function MiniApp() {
             <Route path="/placement" element={<PlacementPage />} />
             <Route path="/tips" element={<TipsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
+            <Route path="/officer" element={<Officer page="OfficerHomePage" />} />
+            <Route path="/officer/compose" element={<Officer page="ComposePage" />} />
+            <Route path="/officer/broadcasts" element={<Officer page="BroadcastsPage" />} />
+            <Route path="/officer/dashboard" element={<Officer page="DashboardPage" />} />
+            <Route path="/admin" element={<Officer page="AdminPage" />} />
           </AnimationRoutes>
           <BottomNav />
         </ZMPRouter>

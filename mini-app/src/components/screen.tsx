@@ -2,8 +2,9 @@ import type { ReactNode } from 'react';
 import { Page } from 'zmp-ui';
 import { identityStore } from '../stores/identity';
 import { useStore } from '../stores/store';
+import { LiveTipBanner } from './live-tip-banner';
 
-/** One screen: a heading, the development-identity marker when not in Zalo, then the content. */
+/** One screen: a heading, the development-identity marker when not in Zalo, a tip that just arrived, then the content. */
 export function Screen({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
   const identity = useStore(identityStore);
   return (
@@ -16,7 +17,10 @@ export function Screen({ title, children, className }: { title: string; children
           </p>
         )}
       </header>
-      <main className="screen-body">{children}</main>
+      <main className="screen-body">
+        <LiveTipBanner />
+        {children}
+      </main>
     </Page>
   );
 }

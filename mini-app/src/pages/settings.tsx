@@ -7,13 +7,15 @@ import { SESSION_KEY } from '../services/session';
 import { removeAllAppData } from '../services/storage';
 import type { AreaList } from '../services/types';
 import { followWardAccount, isInsideZalo, OA_ID } from '../services/zalo';
-import { accountStore, eraseAccount, saveArea, saveGoal } from '../stores/account';
+import { useGo } from '../components/use-go';
+import { accountStore, canUseConsole, eraseAccount, isAdmin, refreshProfile, saveArea, saveGoal } from '../stores/account';
 import { catalogueStore, loadCatalogue } from '../stores/catalogue';
 import { CHAT_KEY, clearChat } from '../stores/chat';
 import { OUTBOX_KEY } from '../stores/outbox';
 import { clearProgress, PROGRESS_KEY } from '../stores/progress';
 import { resetSettings, SETTINGS_KEY, settingsStore, SPEECH_RATES, TEXT_SCALES, updateSettings } from '../stores/settings';
 import { useStore } from '../stores/store';
+import { clearTips } from '../stores/tips';
 
 /** What "Xóa dữ liệu của tôi" did, said plainly: never that the server's copy is gone when it is not. */
 type Deletion =
@@ -33,6 +35,11 @@ export function SettingsPage() {
   const [deletion, setDeletion] = useState<Deletion>({ state: 'idle' });
   const [followNote, setFollowNote] = useState('');
   const signedIn = account.status === 'signed-in';
+
+  useEffect(() => {
+    // A role granted since signing in (the officers' console) shows without signing in again.
+    void refreshProfile();
+  }, [signedIn]);
 
   useEffect(() => {
     fetchAreas().then(setAreas, (e: unknown) => setAreaError(e instanceof ApiError ? e.message : 'Chưa tải được danh sách phường, xã.'));
@@ -67,6 +74,7 @@ export function SettingsPage() {
   function wipeDevice() {
     clearProgress();
     clearChat();
+    clearTips();
     resetSettings();
     // Last: resetting the stores above writes their empty values, which must not stay behind either.
     removeAllAppData([SETTINGS_KEY, PROGRESS_KEY, CHAT_KEY, OUTBOX_KEY, SESSION_KEY]);
@@ -74,6 +82,8 @@ export function SettingsPage() {
 
   return (
     <Screen title="Cài đặt">
+      {signedIn && canUseConsole(account.profile) && <OfficerEntry admin={isAdmin(account.profile)} />}
+
       <fieldset className="setting">
         <legend>Cỡ chữ</legend>
         <div className="segmented">
@@ -210,6 +220,26 @@ export function SettingsPage() {
         )}
       </fieldset>
     </Screen>
+  );
+}
+
+/** Only for officers and admins (their role comes from the server): the way into their console. */
+function OfficerEntry({ admin }: { admin: boolean }) {
+  const navigate = useGo();
+  return (
+    <section className="setting officer-entry" aria-labelledby="officer-entry-heading">
+      <h2 id="officer-entry-heading">Dành cho cán bộ phường, xã</h2>
+      <div className="nav-row">
+        <button type="button" className="btn btn-primary" onClick={() => navigate('/officer')}>
+          Mở trang cán bộ
+        </button>
+        {admin && (
+          <button type="button" className="btn btn-secondary" onClick={() => navigate('/admin')}>
+            Quản lý quyền
+          </button>
+        )}
+      </div>
+    </section>
   );
 }
 

@@ -1,31 +1,25 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { ErrorNote } from '../components/error-note';
-import { Icon } from '../components/icons';
 import { Screen } from '../components/screen';
-import { ApiError, fetchTips } from '../services/api';
+import { TipCard } from '../components/tip-card';
+import { useGo } from '../components/use-go';
 import type { Tip } from '../services/types';
+import { accountStore } from '../stores/account';
 import { settingsStore } from '../stores/settings';
 import { useStore } from '../stores/store';
-import { useGo } from '../components/use-go';
+import { loadTips, markTipsSeen, reportTipOpened, tipsStore, visibleTips } from '../stores/tips';
 
 export function TipsPage() {
   const navigate = useGo();
   const { area } = useStore(settingsStore);
-  const [tips, setTips] = useState<Tip[] | null>(null);
-  const [error, setError] = useState('');
-  const [attempt, setAttempt] = useState(0);
+  const { status } = useStore(accountStore);
+  const state = useStore(tipsStore);
+  const tips = visibleTips(state);
 
-  useEffect(() => {
-    let live = true;
-    setError('');
-    fetchTips(area).then(
-      (r) => live && setTips([...r.tips].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt))),
-      (e: unknown) => live && setError(e instanceof ApiError ? e.message : 'Chưa tải được tin.'),
-    );
-    return () => {
-      live = false;
-    };
-  }, [area?.province, area?.ward, attempt]);
+  // Again when signing in completes: the feed then also has the tips addressed to this learner.
+  useEffect(() => void loadTips(area), [area?.province, area?.ward, status]);
+  // Tips that arrive while this screen is open are in front of the learner already.
+  useEffect(markTipsSeen, [state.unseen.length, state.banner]);
 
   return (
     <Screen title="Tin báo và cảnh báo">
@@ -38,29 +32,50 @@ export function TipsPage() {
           để nhận tin của địa phương.
         </p>
       )}
-      {error && <ErrorNote message={error} onRetry={() => setAttempt((a) => a + 1)} />}
-      {tips === null && !error && <p role="status">Đang tải tin…</p>}
-      {tips?.length === 0 && <p>Chưa có tin mới cho khu vực của bác.</p>}
+      {state.error && <ErrorNote message={state.error} onRetry={() => void loadTips(area)} />}
+      {tips === null && !state.error && <p role="status">Đang tải tin…</p>}
+      {tips?.length === 0 && !state.loading && <p>Chưa có tin mới cho khu vực của bác.</p>}
       <ul className="card-list">
         {tips?.map((t) => (
-          <li key={t.id} className={t.priority === 'scam_alert' ? 'tip tip-alert' : 'tip'}>
-            {t.priority === 'scam_alert' && (
-              <p className="safety-label">
-                <Icon name="warning" />
-                <strong>Cảnh báo lừa đảo</strong>
-              </p>
-            )}
-            <h2>{t.title}</h2>
-            <p>{t.body}</p>
-            <p className="card-meta">{new Date(t.publishedAt).toLocaleDateString('vi-VN')}</p>
-            {t.lessonId && (
-              <button type="button" className="btn btn-secondary" onClick={() => navigate(`/lesson/${t.lessonId}`)}>
-                Xem bài học
-              </button>
-            )}
-          </li>
+          <SeenTip key={t.id} tip={t} />
         ))}
       </ul>
     </Screen>
+  );
+}
+
+/**
+ * A tip in the feed that tells the server once it has been on screen (at least half of it, or half the screen for
+ * a long one), so that the officer's report counts who actually saw it rather than who had the app open.
+ */
+function SeenTip({ tip }: { tip: Tip }) {
+  const ref = useRef<HTMLLIElement>(null);
+  const opened = tip.opened === true;
+  // Only a signed-in learner is counted; the feed may show before signing in has finished.
+  const signedIn = useStore(accountStore).status === 'signed-in';
+  useEffect(() => {
+    const el = ref.current;
+    if (opened || !signedIn || !el) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      reportTipOpened(tip);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const e = entries[0];
+        if (e?.isIntersecting && (e.intersectionRatio >= 0.5 || e.intersectionRect.height >= window.innerHeight / 2)) {
+          reportTipOpened(tip);
+          observer.disconnect();
+        }
+      },
+      { threshold: [0, 0.25, 0.5, 0.75, 1] },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [tip.id, opened, signedIn]);
+  return (
+    <li ref={ref}>
+      <TipCard tip={tip} />
+    </li>
   );
 }

@@ -30,6 +30,8 @@ export class ApiError extends Error {
     readonly code = '',
     /** Seconds the server asked us to wait (Retry-After), when it said. */
     readonly retryAfter?: number,
+    /** Each problem of a refused officer's draft (BAD_DRAFT), in Vietnamese. */
+    readonly problems: string[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -65,23 +67,60 @@ export type AuthMode = 'none' | 'optional' | 'required';
 
 type RequestOptions = RequestInit & { timeoutMs?: number; auth?: AuthMode };
 
-export async function requestJson<T>(path: string, init: RequestOptions = {}): Promise<T> {
+/** A file the server sent (the officers' CSV report): its bytes as sent, its text, type and suggested name. */
+export interface Download {
+  /** Exactly as sent: the CSV's byte order mark, which Excel needs to read Vietnamese, is kept. */
+  bytes: ArrayBuffer;
+  /** For showing on screen (without the byte order mark). */
+  text: string;
+  type: string;
+  filename: string;
+}
+
+export function requestJson<T>(path: string, init: RequestOptions = {}): Promise<T> {
+  return withSession(init, (token) => sendOnce<T>(path, init, token, readJson));
+}
+
+/**
+ * A file behind the session: a link cannot carry the Authorization header, so the app fetches it and hands it to
+ * the browser itself (services/download.ts). Errors come as JSON, like every other route's.
+ */
+export function requestDownload(path: string, init: RequestOptions = {}): Promise<Download> {
+  return withSession(init, (token) => sendOnce(path, { ...init, headers: { accept: 'text/csv, application/json', ...init.headers } }, token, readDownload));
+}
+
+async function withSession<T>(init: RequestOptions, send: (token: string | undefined) => Promise<T>): Promise<T> {
   const mode = init.auth ?? 'none';
   const token = mode === 'none' ? undefined : await auth?.token();
   if (mode === 'required' && !token) throw new ApiError(NOT_SIGNED_IN_MESSAGE, 401, true, 'NOT_SIGNED_IN');
   try {
-    return await sendOnce<T>(path, init, token);
+    return await send(token);
   } catch (err) {
     // An expired or revoked session: sign in again once and repeat the request once.
     if (!(err instanceof ApiError) || err.code !== 'UNAUTHENTICATED' || !token || !auth) throw err;
     const renewed = await auth.renew(token);
-    if (renewed) return sendOnce<T>(path, init, renewed);
-    if (mode === 'optional') return sendOnce<T>(path, init, undefined);
+    if (renewed) return send(renewed);
+    if (mode === 'optional') return send(undefined);
     throw err;
   }
 }
 
-async function sendOnce<T>(path: string, init: RequestOptions, token: string | undefined): Promise<T> {
+/** As before files existed: a body that is not JSON reads as undefined rather than failing the request. */
+const readJson = (res: Response): Promise<unknown> => res.json().catch(() => undefined);
+
+async function readDownload(res: Response): Promise<Download> {
+  const disposition = res.headers.get('content-disposition') ?? '';
+  // Not res.text(): decoding drops the byte order mark, and the saved file would open garbled in Excel.
+  const bytes = await res.arrayBuffer();
+  return {
+    bytes,
+    text: new TextDecoder('utf-8').decode(bytes),
+    type: res.headers.get('content-type') ?? 'application/octet-stream',
+    filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'bao-cao.csv',
+  };
+}
+
+async function sendOnce<T>(path: string, init: RequestOptions, token: string | undefined, read: (res: Response) => Promise<unknown>): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), init.timeoutMs ?? 10_000);
   let res: Response;
@@ -101,21 +140,27 @@ async function sendOnce<T>(path: string, init: RequestOptions, token: string | u
   } finally {
     clearTimeout(timer);
   }
+  if (res.ok) {
+    try {
+      return (await read(res)) as T;
+    } catch {
+      // A file cut off half-way: as good as no answer.
+      throw new ApiError(OFFLINE_MESSAGE, 0, true, 'OFFLINE');
+    }
+  }
   let body: unknown;
   try {
     body = await res.json();
   } catch {
     body = undefined;
   }
-  if (!res.ok) {
-    const { error, code } = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; code?: unknown };
-    const serverCode = typeof code === 'string' ? code : '';
-    const retryAfter = Number(res.headers.get('retry-after')) || undefined;
-    if (res.status >= 500) throw new ApiError(BUSY_MESSAGE, res.status, true, serverCode, retryAfter);
-    const message = typeof error === 'string' && error ? error : 'Yêu cầu chưa hợp lệ. Bác thử lại nhé.';
-    throw new ApiError(message, res.status, res.status === 429, serverCode, retryAfter);
-  }
-  return body as T;
+  const { error, code, problems } = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; code?: unknown; problems?: unknown };
+  const serverCode = typeof code === 'string' ? code : '';
+  const retryAfter = Number(res.headers.get('retry-after')) || undefined;
+  if (res.status >= 500) throw new ApiError(BUSY_MESSAGE, res.status, true, serverCode, retryAfter);
+  const message = typeof error === 'string' && error ? error : 'Yêu cầu chưa hợp lệ. Bác thử lại nhé.';
+  const listed = Array.isArray(problems) ? problems.filter((p): p is string => typeof p === 'string') : [];
+  throw new ApiError(message, res.status, res.status === 429, serverCode, retryAfter, listed);
 }
 
 const post = (body: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(body) });
@@ -132,9 +177,15 @@ export function fetchLesson(id: string): Promise<Lesson> {
   return requestJson(`/api/lessons/${encodeURIComponent(id)}`);
 }
 
+/** Signed in, the feed also has the tips addressed to this learner, and says which they have opened. */
 export function fetchTips(area: Area | null): Promise<{ tips: Tip[] }> {
   const q = area ? `?${new URLSearchParams({ province: area.province, ward: area.ward })}` : '';
-  return requestJson(`/api/tips${q}`);
+  return requestJson(`/api/tips${q}`, { auth: 'optional' });
+}
+
+/** Tells the officer who sent it that this learner saw the tip (their report counts it once). */
+export function markTipOpened(id: string): Promise<{ opened: boolean }> {
+  return requestJson(`/api/tips/${encodeURIComponent(id)}/opened`, { method: 'POST', auth: 'required' });
 }
 
 export function fetchAreas(): Promise<AreaList> {

@@ -1,6 +1,6 @@
 import { API_BASE, ApiError, askOverHttp } from './api';
 import { currentToken, onSessionChange, renewSession } from './session';
-import type { ChatReply } from './types';
+import type { ChatReply, Tip } from './types';
 
 type Pending = {
   resolve: (r: ChatReply) => void;
@@ -38,6 +38,7 @@ export class ChatConnection {
   /** Settles when the server has answered the last 'auth' frame (or gave up waiting). */
   private authPending: Promise<void> | undefined;
   private settleAuth: (() => void) | undefined;
+  private readonly tipListeners = new Set<(tip: Tip) => void>();
 
   constructor(private readonly url: string = websocketUrl()) {
     onSessionChange((event) => this.authenticate(event?.token));
@@ -52,6 +53,15 @@ export class ChatConnection {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     this.ws?.close();
+  }
+
+  /**
+   * An officer's tip pushed live to this signed-in learner ({type:'tip'} frames: the server attaches a socket to its
+   * learner on the 'auth' frame, so only a signed-in app receives them).
+   */
+  onTip(listener: (tip: Tip) => void): () => void {
+    this.tipListeners.add(listener);
+    return () => this.tipListeners.delete(listener);
   }
 
   /** onDelta receives a model-written answer as it streams (WebSocket only); the resolved reply replaces it. */
@@ -140,10 +150,15 @@ export class ChatConnection {
   }
 
   private handleFrame(data: unknown): void {
-    let frame: { type?: string; id?: string; error?: string; text?: string; ok?: boolean } & Partial<ChatReply>;
+    let frame: { type?: string; id?: string; error?: string; text?: string; ok?: boolean; tip?: unknown } & Partial<ChatReply>;
     try {
       frame = JSON.parse(String(data));
     } catch {
+      return;
+    }
+    if (frame.type === 'tip') {
+      const tip = readTip(frame.tip);
+      if (tip) for (const l of this.tipListeners) l(tip);
       return;
     }
     if (frame.type === 'auth') {
@@ -179,6 +194,24 @@ export class ChatConnection {
     clearTimeout(p.timer);
     askOverHttp(p.message).then(p.resolve, p.reject);
   }
+}
+
+/** A tip frame's tip, if it has the shape the screens rely on; anything else is dropped rather than half shown. */
+export function readTip(value: unknown): Tip | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const t = value as Record<string, unknown>;
+  const text = (k: string) => typeof t[k] === 'string';
+  if (!text('id') || !text('title') || !text('body') || !text('publishedAt')) return undefined;
+  if (t.priority !== 'normal' && t.priority !== 'scam_alert') return undefined;
+  if (t.lessonId !== undefined && !text('lessonId')) return undefined;
+  return {
+    id: t.id as string,
+    title: t.title as string,
+    body: t.body as string,
+    priority: t.priority,
+    publishedAt: t.publishedAt as string,
+    ...(t.lessonId ? { lessonId: t.lessonId as string } : {}),
+  };
 }
 
 function websocketUrl(): string {

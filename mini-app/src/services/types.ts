@@ -63,6 +63,8 @@ export interface Tip {
   priority: 'normal' | 'scam_alert';
   lessonId?: string;
   publishedAt: string;
+  /** Only for a signed-in learner the tip was addressed to: whether they have opened it. */
+  opened?: boolean;
 }
 
 export interface AreaList {
@@ -84,6 +86,15 @@ export interface Profile {
   goal: string | null;
   /** The placement check was answered or skipped: it is not offered again. */
   placementDone: boolean;
+  /** Officers' and admins' roles, given by the server (ward '' for an admin). Absent from older servers. */
+  roles?: RoleGrant[];
+}
+
+export type Role = 'team_member' | 'officer' | 'admin';
+
+export interface RoleGrant {
+  role: Role;
+  ward: string;
 }
 
 export interface SessionGrant {

@@ -23,6 +23,33 @@ export function startAccount(identity: Identity): Promise<void> {
   return startSession(identity);
 }
 
+/**
+ * Whether the officers' console (officer or admin) or the admin screen is offered. Only which buttons show: the
+ * server checks the role and the wards of every request itself.
+ */
+export function canUseConsole(profile: Profile | null): boolean {
+  return (profile?.roles ?? []).some((r) => r.role === 'officer' || r.role === 'admin');
+}
+
+export function isAdmin(profile: Profile | null): boolean {
+  return (profile?.roles ?? []).some((r) => r.role === 'admin');
+}
+
+/** Counts profile changes sent from this device: a profile read before one of them is older than what we hold. */
+let profileWrites = 0;
+
+/** Reads the profile again (a role granted since signing in shows without signing in again). */
+export async function refreshProfile(): Promise<void> {
+  if (accountStore.get().status !== 'signed-in') return;
+  const writes = profileWrites;
+  try {
+    const profile = await fetchProfile();
+    if (writes === profileWrites) accountStore.set((s) => ({ ...s, profile }));
+  } catch {
+    // The profile from signing in stays; nothing the learner must do.
+  }
+}
+
 export function isPlacementOffered(a: AccountState): boolean {
   return a.status === 'signed-in' && a.profile !== null && !a.profile.placementDone && !a.placementDismissed;
 }
@@ -74,6 +101,7 @@ export async function saveGoal(goal: string | null): Promise<string> {
 
 async function saveProfile(change: { area?: Area | null; goal?: string | null }): Promise<string> {
   if (accountStore.get().status !== 'signed-in') return '';
+  profileWrites++;
   try {
     const profile = await changeProfile(change);
     accountStore.set((s) => ({ ...s, profile }));

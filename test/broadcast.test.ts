@@ -13,6 +13,7 @@ import { Outbox } from '../bot-server/src/broadcast/outbox.js';
 import type { AppContext } from '../bot-server/src/context.js';
 import { startFakeZalo, type FakeZalo } from './fake-zalo.js';
 import { openTestContext } from './helpers.js';
+import { type Person, people } from './people.js';
 
 const WARD_A = 'Phường Việt Trì';
 const WARD_B = 'Phường Nông Trang';
@@ -21,28 +22,11 @@ let zalo: FakeZalo;
 let ctx: AppContext;
 let app: FastifyInstance;
 let base: string;
-let nextZaloId = 1000;
 
-interface Person {
-  zaloId: string;
-  externalId: string;
-  token: string;
-  call: <T = Record<string, unknown>>(method: string, url: string, payload?: object) => Promise<{ status: number; body: T }>;
-}
-
-async function person(opts: { ward?: string; role?: { role: 'officer' | 'admin'; ward?: string } } = {}): Promise<Person> {
-  const zaloId = String(++nextZaloId);
-  const externalId = `zalo:${zaloId}`;
-  if (opts.role) await ctx.roles.grant('cli:test', externalId, opts.role.role, opts.role.ward ?? '');
-  // Zalo sign-in itself is tested in identity.test.ts (and is rate-limited per address): sessions are made directly.
-  const { token } = await ctx.learners.signIn(externalId, `Người ${zaloId}`);
-  const call: Person['call'] = async (method, url, payload) => {
-    const r = await app.inject({ method: method as 'GET', url, payload, headers: { authorization: `Bearer ${token}` } });
-    return { status: r.statusCode, body: r.json() };
-  };
-  if (opts.ward) expect((await call('PATCH', '/api/me', { area: { province: 'Phú Thọ', ward: opts.ward } })).status).toBe(200);
-  return { zaloId, externalId, token, call };
-}
+const makePerson = people(() => ctx, () => app, 1000);
+/** A resident of a ward, or an officer / admin. */
+const person = (opts: { ward?: string; role?: { role: 'officer' | 'admin'; ward?: string } } = {}) =>
+  makePerson({ ward: opts.ward, officerOf: opts.role?.role === 'officer' ? opts.role.ward : undefined, admin: opts.role?.role === 'admin' });
 
 const draft = (over: Record<string, unknown> = {}) => ({
   title: 'Từ 1/7 chuyển tiền trên 10 triệu phải xác thực khuôn mặt',

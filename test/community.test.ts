@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../bot-server/src/app.js';
 import type { AppContext } from '../bot-server/src/context.js';
 import { openTestContext } from './helpers.js';
+import { caller, type Person, people } from './people.js';
 
 // jsqr is CommonJS typed with an ES default: under Node's ESM loader the default import is the function itself.
 const jsQR = jsQRImport as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
@@ -18,44 +19,18 @@ const WARD_A = 'Phường Âu Cơ';
 const WARD_B = 'Phường Vĩnh Phúc';
 let ctx: AppContext;
 let app: FastifyInstance;
+const person = people(() => ctx, () => app, 70_000);
 let n = 0;
 
-type Call = <T = Record<string, unknown>>(method: string, url: string, payload?: object) => Promise<{ status: number; body: T; raw: Buffer; type: string }>;
-
-async function person(opts: { ward?: string; officerOf?: string; name?: string } = {}) {
-  const externalId = `zalo:${++n + 70_000}`;
-  if (opts.officerOf) await ctx.roles.grant('cli:test', externalId, 'officer', opts.officerOf);
-  const { token, learner } = await ctx.learners.signIn(externalId, opts.name ?? `Người ${n}`);
-  if (opts.ward) await ctx.learners.updateProfile(learner.id, { area: { province: ctx.areas.province, ward: opts.ward } });
-  const call: Call = async (method, url, payload) => {
-    const r = await app.inject({ method: method as 'GET', url, payload, headers: { authorization: `Bearer ${token}` } });
-    const type = String(r.headers['content-type'] ?? '');
-    return { status: r.statusCode, body: (type.includes('json') ? r.json() : r.body) as never, raw: r.rawPayload, type };
-  };
-  const pass = async (lessonId: string, right = true) => {
-    const lesson = ctx.catalog.get(lessonId)!;
-    const answers = lesson.quiz.map((q) => (right ? q.answer : (q.answer + 1) % q.options.length));
-    expect((await call('POST', `/api/progress/${lessonId}/quiz`, { submissionId: `q-${n}-${lessonId}-${Math.random().toString(36).slice(2, 8)}`, answers })).status).toBe(200);
-  };
-  const reachBasic = async () => {
-    for (const id of ['dien-thoai-chu-to', 'an-toan-otp', 'vneid-gioi-thieu']) await pass(id);
-  };
-  return { externalId, token, learner, call, pass, reachBasic };
-}
-
 /** An officer's team with one member signed in (their session made after the officer added them). */
-async function teamWithMember(officer: Awaited<ReturnType<typeof person>>, ward: string, teamName: string) {
+async function teamWithMember(officer: Person, ward: string, teamName: string) {
   const created = await officer.call<{ teams: { id: string; name: string }[] }>('POST', '/api/officer/teams', { name: teamName, ward });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const teamId = created.body.teams.find((t) => t.name === teamName)!.id;
-  const memberId = `zalo:${++n + 70_000}`;
+  const memberId = `zalo:${++n + 90_000}`;
   expect((await officer.call('POST', `/api/officer/teams/${teamId}/members`, { externalId: memberId })).status).toBe(200);
   const { token } = await ctx.learners.signIn(memberId, `Đại sứ ${n}`);
-  const call: Call = async (method, url, payload) => {
-    const r = await app.inject({ method: method as 'GET', url, payload, headers: { authorization: `Bearer ${token}` } });
-    const type = String(r.headers['content-type'] ?? '');
-    return { status: r.statusCode, body: (type.includes('json') ? r.json() : r.body) as never, raw: r.rawPayload, type };
-  };
+  const call = caller(() => app, token);
   const me = await call<{ code: string; link: string; team: string; target: number }>('GET', '/api/community/me');
   expect(me.status).toBe(200);
   return { teamId, memberId, call, code: me.body.code, link: me.body.link };

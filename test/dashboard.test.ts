@@ -10,30 +10,14 @@ import { BASIC_GROUPS } from '../bot-server/src/dashboard/basic-level.js';
 import { csvField } from '../bot-server/src/dashboard/csv.js';
 import { currentQuarter, quarterRange } from '../bot-server/src/dashboard/service.js';
 import { openTestContext } from './helpers.js';
+import { people } from './people.js';
 
 const WARD_A = 'Phường Vân Phú';
 const WARD_B = 'Phường Phong Châu';
 
 let ctx: AppContext;
 let app: FastifyInstance;
-let n = 0;
-
-async function person(ward?: string, role?: 'officer' | 'admin') {
-  const externalId = `zalo:${++n + 50_000}`;
-  if (role) await ctx.roles.grant('cli:test', externalId, role, role === 'admin' ? '' : ward);
-  const { token, learner } = await ctx.learners.signIn(externalId, `Người ${n}`);
-  if (ward && !role) await ctx.learners.updateProfile(learner.id, { area: { province: ctx.areas.province, ward } });
-  const call = async <T = Record<string, unknown>>(method: string, url: string, payload?: object) => {
-    const r = await app.inject({ method: method as 'GET', url, payload, headers: { authorization: `Bearer ${token}` } });
-    return { status: r.statusCode, body: (String(r.headers['content-type'] ?? '').includes('json') ? r.json() : r.body) as T, headers: r.headers };
-  };
-  const pass = async (lessonId: string) => {
-    const lesson = ctx.catalog.get(lessonId)!;
-    const res = await call<{ mastered: boolean }>('POST', `/api/progress/${lessonId}/quiz`, { submissionId: `pass-${n}-${lessonId}`, answers: lesson.quiz.map((q) => q.answer) });
-    expect(res.body.mastered, lessonId).toBe(true);
-  };
-  return { call, pass, learner };
-}
+const person = people(() => ctx, () => app, 50_000);
 
 beforeAll(async () => {
   ctx = await openTestContext({ outboxIntervalMs: 0 });
@@ -46,10 +30,10 @@ afterAll(async () => {
 
 describe('dashboard', () => {
   it('counts learners at the basic level per ward against the targets; an officer sees only their wards', async () => {
-    const officer = await person(WARD_A, 'officer');
-    const full = await person(WARD_A);
-    const partial = await person(WARD_A);
-    const other = await person(WARD_B);
+    const officer = await person({ officerOf: WARD_A });
+    const full = await person({ ward: WARD_A });
+    const partial = await person({ ward: WARD_A });
+    const other = await person({ ward: WARD_B });
     for (const id of ['dien-thoai-chu-to', 'an-toan-otp', 'an-toan-mat-khau']) await full.pass(id);
     // The third group (essential services) is passed twice: still one learner.
     await full.pass('vneid-gioi-thieu');
@@ -81,15 +65,15 @@ describe('dashboard', () => {
     expect((await officer.call('GET', `/api/officer/report.csv?ward=${encodeURIComponent(WARD_B)}`)).status).toBe(403);
     expect((await full.call('GET', '/api/officer/dashboard')).status).toBe(403);
 
-    const admin = await person(undefined, 'admin');
+    const admin = await person({ admin: true });
     const all = await admin.call<{ wards: { ward: string; basic: number }[]; totals: { basic: number } }>('GET', '/api/officer/dashboard');
     expect(all.body.wards).toHaveLength(ctx.areas.wards.length);
     expect(all.body.totals.basic).toBe(2);
   });
 
   it('top questions of the week, per ward, with personal data redacted and no link to who asked', async () => {
-    const officer = await person(WARD_B, 'officer');
-    const asker = await person(WARD_B);
+    const officer = await person({ officerOf: WARD_B });
+    const asker = await person({ ward: WARD_B });
     for (const message of ['Cách kích hoạt VNeID', 'cach kich hoat vneid', 'Cách  kích hoạt VNeID?', 'số căn cước của tôi là 012345678901, kích hoạt vneid sao']) {
       expect((await asker.call('POST', '/api/chat', { message })).status).toBe(200);
     }
@@ -107,11 +91,11 @@ describe('dashboard', () => {
   });
 
   it('exports the quarterly report as CSV that opens safely in Excel, and audits the export', async () => {
-    const officer = await person(WARD_A, 'officer');
+    const officer = await person({ officerOf: WARD_A });
     const quarter = currentQuarter();
     const res = await officer.call<string>('GET', `/api/officer/report.csv?quarter=${quarter}`);
     expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
+    expect(res.type).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers['content-disposition']).toContain(`bao-cao-binh-dan-hoc-vu-so-${quarter}.csv`);
     const text = res.body;
     expect(text.startsWith('\uFEFF')).toBe(true);

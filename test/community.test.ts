@@ -112,6 +112,8 @@ describe('consent and visibility', () => {
     expect(body.mentees.map((m) => m.name)).toEqual(['Bà Lan', 'Ông Hùng']);
     const [lan, hung] = body.mentees;
     expect(lan!.progress!.stuck).toMatch(/nhiều lần chưa qua/);
+    // Two failed quizzes are not a lesson done.
+    expect((lan!.progress as { lessonsDone: number }).lessonsDone).toBe(0);
     expect(lan!.progress!.next).toMatchObject({ id: 'an-toan-otp' });
     expect(hung!.progress).toBeUndefined();
     expect(JSON.stringify(body)).not.toContain('Cô Mai');
@@ -126,9 +128,11 @@ describe('consent and visibility', () => {
     // Changing one's mind: share now; withdraw entirely.
     await private_.call('PATCH', '/api/referrals/mine', { shareProgress: true });
     await sharing.call('DELETE', '/api/referrals/mine');
-    const after = await mentor.call<{ mentees: { name: string; progress?: unknown }[] }>('GET', '/api/community/mentees');
+    const after = await mentor.call<{ mentees: { name: string; progress?: Record<string, unknown> }[] }>('GET', '/api/community/mentees');
     expect(after.body.mentees.map((m) => m.name)).toEqual(['Ông Hùng']);
-    expect(after.body.mentees[0]!.progress).toBeDefined();
+    // Joined minutes ago and has not learned yet: not "stuck".
+    expect(after.body.mentees[0]!.progress).toMatchObject({ lessonsDone: 0, basic: false });
+    expect((after.body.mentees[0]!.progress as { stuck?: string }).stuck).toBeUndefined();
   });
 
   it('refuses unknown codes, one\'s own code, a second referrer, and rate-limits code lookups', async () => {

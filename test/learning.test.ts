@@ -171,6 +171,10 @@ for (const backend of backends) {
       expect(failed).toMatchObject({ correct: 0, mastered: false });
       expect(failed.mastery).toBeLessThan(0.5);
       expect(failed.reviewDue).toBeUndefined();
+      // A failed quiz does not complete the lesson.
+      const afterFail = (await call<{ lessons: { id: string; completedAt?: string; attempts: number }[] }>('GET', '/api/progress')).body.lessons;
+      expect(afterFail.find((l) => l.id === 'an-toan-otp')).toMatchObject({ attempts: 1 });
+      expect(afterFail.find((l) => l.id === 'an-toan-otp')!.completedAt).toBeUndefined();
       expect(failed.next).toMatchObject({ id: 'an-toan-otp', kind: 'learn' });
       expect(failed.next!.reason).toBe('Làm lại bài kiểm tra để nắm chắc hơn (lần trước đúng 0/3 câu).');
       // Lessons that build on the OTP lesson stay closed.

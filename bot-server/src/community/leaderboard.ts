@@ -31,8 +31,8 @@ export interface WardHouseholds {
 
 /**
  * The annual recognition ("Tổ công nghệ số tiêu biểu", "Gia đình số tiêu biểu"), computed from real progress.
- * A team's score: 3 per neighbour it brought who reached the basic level, 1 per neighbour brought, 1 per help
- * session in the year: results count most, effort counts too.
+ * A team's score for a year: 3 per neighbour it brought who had reached the basic level by the year's end, 1 per
+ * neighbour brought by then, 1 per help session in the year: results count most, effort counts too.
  */
 export class Leaderboard {
   constructor(
@@ -54,8 +54,9 @@ export class Leaderboard {
               (SELECT count(*)::int FROM team_members m WHERE m.team_id = t.id) AS members,
               (SELECT count(*)::int FROM team_members m
                  WHERE m.team_id = t.id AND (SELECT count(*) FROM referrals r WHERE r.mentor_id = m.learner_id) >= $7) AS mentors_at_target,
-              (SELECT count(*)::int FROM referrals r WHERE r.team_id = t.id) AS mentees,
-              (SELECT count(*)::int FROM referrals r JOIN basic b ON b.learner_id = r.learner_id WHERE r.team_id = t.id AND b.basic_at < $6) AS mentees_basic,
+              (SELECT count(*)::int FROM referrals r WHERE r.team_id = t.id AND r.consented_at < $6) AS mentees,
+              (SELECT count(*)::int FROM referrals r JOIN basic b ON b.learner_id = r.learner_id
+                 WHERE r.team_id = t.id AND r.consented_at < $6 AND b.basic_at < $6) AS mentees_basic,
               (SELECT count(*)::int FROM help_sessions h WHERE h.team_id = t.id AND h.at >= $5 AND h.at < $6) AS help_sessions
        FROM teams t WHERE t.ward = ANY($8::text[])`,
       [...basicParams(this.catalog, mentees.map((m) => m.learner_id)), start, end, MENTEE_TARGET, wards],

@@ -63,7 +63,8 @@ export async function communityMemberPlugin(app: FastifyInstance, opts: MemberPl
           properties: {
             learnerId: { type: 'string', format: 'uuid' },
             activities: { type: 'array', minItems: 1, maxItems: 8, uniqueItems: true, items: { type: 'string', enum: Object.keys(HELP_ACTIVITIES) } },
-            note: { type: 'string', maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*$' },
+            // Plain text: new lines are fine, other control characters are not.
+            note: { type: 'string', maxLength: 200, pattern: '^[^\\u0000-\\u0009\\u000b-\\u001f\\u007f]*$' },
           },
         },
       },

@@ -131,7 +131,9 @@ export class Referrals {
           .filter(([id, s]) => s.attempts >= 2 && !isMastered(s.mastery) && this.catalog.get(id))
           .map(([id]) => this.catalog.get(id)!);
         const isBasic = basic.has(r.learner_id);
-        const idle = !isBasic && (!last || now.getTime() - last.getTime() > STUCK_AFTER_DAYS * 86_400_000);
+        // Idle since their last lesson, or since they joined: a neighbour who joined today is not stuck yet.
+        const since = Math.max(last?.getTime() ?? 0, new Date(r.consented_at).getTime());
+        const idle = !isBasic && now.getTime() - since > STUCK_AFTER_DAYS * 86_400_000;
         const stuck = failing[0]
           ? `Làm bài kiểm tra «${failing[0].title}» nhiều lần chưa qua.`
           : idle

@@ -16,6 +16,8 @@ import {
 import { gradeReview, recordReview, REVIEWED_TOPICS, reviveCard, startReview } from './review.js';
 
 const STUDY_CEILING = MASTERED - 0.05;
+/** The share of right answers that passes a quiz (2 of 3). */
+export const PASS_SHARE = 2 / 3;
 
 /** Questions older than this no longer say what the learner is interested in now. */
 const INTEREST_DAYS = 14;
@@ -211,6 +213,8 @@ export class LearningService {
       if (card && isReview) card = recordReview(card, now, gradeReview(correct, total));
       else if (!card && REVIEWED_TOPICS.has(lesson.topic) && isMastered(mastery)) card = startReview(now);
       const better = cur?.bestCorrect === undefined || correct > cur.bestCorrect;
+      // A lesson is completed when its quiz is passed, not merely submitted: a failed quiz is still to learn.
+      const passed = correct >= Math.ceil(PASS_SHARE * total);
       await tx.query(
         `INSERT INTO lesson_progress AS p (learner_id, lesson_id, mastery, attempts, best_correct, best_total, completed_at, review, review_due, mastered_at)
          VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $10)
@@ -220,7 +224,7 @@ export class LearningService {
            best_total = CASE WHEN $9 THEN EXCLUDED.best_total ELSE p.best_total END,
            completed_at = COALESCE(p.completed_at, EXCLUDED.completed_at),
            review = EXCLUDED.review, review_due = EXCLUDED.review_due, updated_at = now()`,
-        [learner.id, lesson.id, mastery, correct, total, now, card ? JSON.stringify(card) : null, card?.due ?? null, better, isMastered(mastery) ? now : null],
+        [learner.id, lesson.id, mastery, correct, total, passed ? now : null, card ? JSON.stringify(card) : null, card?.due ?? null, better, isMastered(mastery) ? now : null],
       );
       if (isReview) await tx.query('UPDATE quiz_attempts SET is_review = true WHERE learner_id = $1 AND submission_id = $2', [learner.id, submissionId]);
       return {

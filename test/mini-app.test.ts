@@ -464,12 +464,17 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     expect(await page.locator('article.answer').last().locator('.cite button').count()).toBe(1);
   });
 
-  it('deep links: ?lesson=ID opens that lesson and ?ref=CODE is remembered', async () => {
+  it('deep links: ?lesson=ID opens that lesson; ?ref=CODE goes to the referral screen, which says an unknown code is wrong, then back to the lesson', async () => {
     const res = await page.goto(`${base}/?lesson=thanh-toan-vietqr&ref=TEAM-abc123`);
     expect(res?.status()).toBe(200);
+    // Once signed in, the code is checked with the server: this one belongs to nobody (test/community-app.test.ts
+    // follows a real member's link through the consent screen).
+    await expect.poll(() => screenTitle(), { timeout: 15_000 }).toBe('Người giới thiệu');
+    await page.getByText('Mã giới thiệu không đúng hoặc đã được đổi. Bác hỏi lại người đã giới thiệu nhé.').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('bhvs.ref'))).toBeNull();
+    await page.getByRole('button', { name: 'Tiếp tục dùng trợ lý' }).click();
     await page.getByRole('button', { name: 'Bắt đầu học' }).waitFor();
     expect(await screenTitle()).toContain('VietQR');
-    expect(await page.evaluate(() => localStorage.getItem('bhvs.ref'))).toBe('TEAM-abc123');
     // Followed once: the tabs then go where they say, not back to the linked lesson.
     await tab('Tiến độ');
     expect(await screenTitle()).toBe('Tiến độ học');

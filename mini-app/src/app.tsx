@@ -9,17 +9,19 @@ import { SettingsPage } from './pages/settings';
 import { TipsPage } from './pages/tips';
 import { TopicPage } from './pages/topic';
 import { TopicsPage } from './pages/topics';
-import { storage } from './services/storage';
 import { readRouteParams } from './services/zalo';
+import { ReferralGate } from './components/referral-gate';
 import { useGo } from './components/use-go';
+import { rememberReferralCode } from './stores/referral';
 // Live tips arrive over the chat socket from start-up, whichever screen is open.
 import './stores/tips';
 
-export const REFERRAL_KEY = 'bhvs.ref';
 const LESSON_ID = /^[a-z0-9-]{1,100}$/;
-const REF_CODE = /^[A-Za-z0-9_-]{4,64}$/;
 
-/** ?lesson=ID opens that lesson; ?ref=CODE is remembered for the community team that shared the link. */
+/**
+ * ?lesson=ID opens that lesson; ?ref=CODE is remembered for the community team member who shared the link, until
+ * the citizen has said on the consent screen whether to be linked to them (components/referral-gate.tsx).
+ */
 function DeepLinks() {
   const navigate = useGo();
   // Once per start: the router gives a new navigate function on every screen change, and following the link again
@@ -29,7 +31,7 @@ function DeepLinks() {
     if (followed.current) return;
     followed.current = true;
     void readRouteParams().then((params) => {
-      if (params.ref && REF_CODE.test(params.ref)) storage.set(REFERRAL_KEY, params.ref);
+      if (params.ref) rememberReferralCode(params.ref);
       if (params.lesson && LESSON_ID.test(params.lesson)) navigate(`/lesson/${params.lesson}`);
     });
   }, [navigate]);
@@ -37,18 +39,40 @@ function DeepLinks() {
 }
 
 /** A screen of the officers' console, from its own chunk (fetched once, when the first officer screen opens). */
-type OfficerScreenName = 'OfficerHomePage' | 'ComposePage' | 'BroadcastsPage' | 'DashboardPage' | 'AdminPage';
+type OfficerScreenName = 'OfficerHomePage' | 'ComposePage' | 'BroadcastsPage' | 'DashboardPage' | 'TeamsPage' | 'LeaderboardPage' | 'AdminPage';
 const officerPage = (name: OfficerScreenName) => lazy(() => import('./pages/officer').then((m) => ({ default: m[name] as ComponentType })));
 const OFFICER_PAGES = {
   OfficerHomePage: officerPage('OfficerHomePage'),
   ComposePage: officerPage('ComposePage'),
   BroadcastsPage: officerPage('BroadcastsPage'),
   DashboardPage: officerPage('DashboardPage'),
+  TeamsPage: officerPage('TeamsPage'),
+  LeaderboardPage: officerPage('LeaderboardPage'),
   AdminPage: officerPage('AdminPage'),
 };
 
 function Officer({ page }: { page: OfficerScreenName }) {
-  const Page = OFFICER_PAGES[page];
+  return <Lazy Page={OFFICER_PAGES[page]} />;
+}
+
+/**
+ * The community screens (the consent to a referral, Gia đình số, the team member's page), from a chunk of their
+ * own: most citizens open none of them, and the first screen stays small.
+ */
+type CommunityScreenName = 'ReferralPage' | 'HouseholdPage' | 'MemberPage' | 'HelpSessionPage';
+const communityPage = (name: CommunityScreenName) => lazy(() => import('./pages/community').then((m) => ({ default: m[name] as ComponentType })));
+const COMMUNITY_PAGES = {
+  ReferralPage: communityPage('ReferralPage'),
+  HouseholdPage: communityPage('HouseholdPage'),
+  MemberPage: communityPage('MemberPage'),
+  HelpSessionPage: communityPage('HelpSessionPage'),
+};
+
+function Community({ page }: { page: CommunityScreenName }) {
+  return <Lazy Page={COMMUNITY_PAGES[page]} />;
+}
+
+function Lazy({ Page }: { Page: ComponentType }) {
   return (
     <Suspense fallback={<p role="status">Đang tải…</p>}>
       <Page />
@@ -66,6 +90,7 @@ export function MiniApp() {
       <SnackbarProvider>
         <ZMPRouter memoryRouter>
           <DeepLinks />
+          <ReferralGate />
           <AnimationRoutes>
             <Route path="/" element={<ChatPage />} />
             <Route path="/lessons" element={<TopicsPage />} />
@@ -75,10 +100,16 @@ export function MiniApp() {
             <Route path="/placement" element={<PlacementPage />} />
             <Route path="/tips" element={<TipsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
+            <Route path="/referral" element={<Community page="ReferralPage" />} />
+            <Route path="/household" element={<Community page="HouseholdPage" />} />
+            <Route path="/community" element={<Community page="MemberPage" />} />
+            <Route path="/community/help/:id" element={<Community page="HelpSessionPage" />} />
             <Route path="/officer" element={<Officer page="OfficerHomePage" />} />
             <Route path="/officer/compose" element={<Officer page="ComposePage" />} />
             <Route path="/officer/broadcasts" element={<Officer page="BroadcastsPage" />} />
             <Route path="/officer/dashboard" element={<Officer page="DashboardPage" />} />
+            <Route path="/officer/teams" element={<Officer page="TeamsPage" />} />
+            <Route path="/officer/leaderboard" element={<Officer page="LeaderboardPage" />} />
             <Route path="/admin" element={<Officer page="AdminPage" />} />
           </AnimationRoutes>
           <BottomNav />

@@ -10,6 +10,7 @@ import { connection, hydrateChat } from './stores/chat';
 import { loadIdentity } from './stores/identity';
 import { hydrateOutbox } from './stores/outbox';
 import { hydrateProgress } from './stores/progress';
+import { hydrateReferral } from './stores/referral';
 import { hydrateSettings } from './stores/settings';
 
 if (!window.APP_CONFIG) window.APP_CONFIG = appConfig;
@@ -20,6 +21,7 @@ async function start(): Promise<void> {
   hydrateProgress();
   hydrateOutbox();
   hydrateChat();
+  hydrateReferral();
   // Before the socket opens, so that a saved session goes with its first frame.
   restoreSession();
   // Signing in never holds up the first screen; until it is done (or when it fails) the app works from the device.

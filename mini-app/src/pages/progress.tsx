@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { HouseholdEntry, MemberEntry } from '../components/community-entries';
 import { ErrorNote } from '../components/error-note';
 import { Icon } from '../components/icons';
 import { PlacementOffer } from '../components/placement-offer';
@@ -7,7 +8,7 @@ import { Screen } from '../components/screen';
 import { fetchRecommendations } from '../services/api';
 import { recommendNext } from '../services/recommend';
 import type { Recommendations } from '../services/types';
-import { accountStore } from '../stores/account';
+import { accountStore, isTeamMember } from '../stores/account';
 import { catalogueStore, loadCatalogue } from '../stores/catalogue';
 import { identityStore } from '../stores/identity';
 import { progressStore } from '../stores/progress';
@@ -26,7 +27,7 @@ export function ProgressPage() {
   const progress = useStore(progressStore);
   const identity = useStore(identityStore);
   const { area } = useStore(settingsStore);
-  const { status } = useStore(accountStore);
+  const { status, profile } = useStore(accountStore);
   const [fromServer, setFromServer] = useState<Recommendations | null>(null);
   useEffect(() => void loadCatalogue(), []);
 
@@ -120,6 +121,9 @@ export function ProgressPage() {
           </section>
         );
       })}
+
+      {status === 'signed-in' && <HouseholdEntry />}
+      {status === 'signed-in' && isTeamMember(profile) && <MemberEntry />}
     </Screen>
   );
 }

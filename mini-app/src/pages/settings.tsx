@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ErrorNote } from '../components/error-note';
 import { ListenButton } from '../components/listen-button';
+import { HouseholdEntry, MemberEntry } from '../components/community-entries';
+import { ReferralSetting } from '../components/referral-setting';
 import { Screen } from '../components/screen';
 import { ApiError, fetchAreas } from '../services/api';
 import { SESSION_KEY } from '../services/session';
@@ -8,11 +10,12 @@ import { removeAllAppData } from '../services/storage';
 import type { AreaList } from '../services/types';
 import { followWardAccount, isInsideZalo, OA_ID } from '../services/zalo';
 import { useGo } from '../components/use-go';
-import { accountStore, canUseConsole, eraseAccount, isAdmin, refreshProfile, saveArea, saveGoal } from '../stores/account';
+import { accountStore, canUseConsole, eraseAccount, isAdmin, isTeamMember, refreshProfile, saveArea, saveGoal } from '../stores/account';
 import { catalogueStore, loadCatalogue } from '../stores/catalogue';
 import { CHAT_KEY, clearChat } from '../stores/chat';
 import { OUTBOX_KEY } from '../stores/outbox';
 import { clearProgress, PROGRESS_KEY } from '../stores/progress';
+import { clearReferralCode, REFERRAL_KEY } from '../stores/referral';
 import { resetSettings, SETTINGS_KEY, settingsStore, SPEECH_RATES, TEXT_SCALES, updateSettings } from '../stores/settings';
 import { useStore } from '../stores/store';
 import { clearTips } from '../stores/tips';
@@ -75,14 +78,16 @@ export function SettingsPage() {
     clearProgress();
     clearChat();
     clearTips();
+    clearReferralCode();
     resetSettings();
     // Last: resetting the stores above writes their empty values, which must not stay behind either.
-    removeAllAppData([SETTINGS_KEY, PROGRESS_KEY, CHAT_KEY, OUTBOX_KEY, SESSION_KEY]);
+    removeAllAppData([SETTINGS_KEY, PROGRESS_KEY, CHAT_KEY, OUTBOX_KEY, SESSION_KEY, REFERRAL_KEY]);
   }
 
   return (
     <Screen title="Cài đặt">
       {signedIn && canUseConsole(account.profile) && <OfficerEntry admin={isAdmin(account.profile)} />}
+      {signedIn && isTeamMember(account.profile) && <MemberEntry />}
 
       <fieldset className="setting">
         <legend>Cỡ chữ</legend>
@@ -159,6 +164,9 @@ export function SettingsPage() {
       </fieldset>
 
       {signedIn && account.profile && <GoalSetting goal={account.profile.goal} onChoose={chooseGoal} problem={goalProblem} />}
+
+      {signedIn && <HouseholdEntry />}
+      {signedIn && <ReferralSetting />}
 
       <fieldset className="setting">
         <legend>Dữ liệu của bác</legend>

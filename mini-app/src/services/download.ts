@@ -6,12 +6,17 @@ import type { Download } from './api';
  * Zalo's among them), so the screen shows the content instead.
  */
 export function saveDownload(file: Download): boolean {
+  return saveBlob(new Blob([file.bytes], { type: file.type }), file.filename);
+}
+
+/** The same for a file made on the phone (the referral card drawn on a canvas). */
+export function saveBlob(blob: Blob, filename: string): boolean {
   if (typeof URL.createObjectURL !== 'function') return false;
   try {
-    const url = URL.createObjectURL(new Blob([file.bytes], { type: file.type }));
+    const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
-    a.download = file.filename;
+    a.download = filename;
     a.rel = 'noopener';
     a.style.display = 'none';
     document.body.append(a);

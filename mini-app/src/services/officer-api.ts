@@ -1,5 +1,5 @@
 import { requestDownload, requestJson, type Download } from './api';
-import type { AuditEntry, Broadcast, DashboardData, Draft, Grant, OfficerScope, Preview } from './officer-types';
+import type { AuditEntry, Broadcast, DashboardData, Draft, Grant, Leaderboard, OfficerScope, Preview, Team } from './officer-types';
 import type { Role } from './types';
 
 /**
@@ -61,4 +61,31 @@ export function fetchAudit(opts: { limit?: number; before?: number } = {}): Prom
   if (opts.before) q.set('before', String(opts.before));
   const qs = q.toString();
   return requestJson(`/api/admin/audit${qs ? `?${qs}` : ''}`, { auth: 'required' });
+}
+
+// Tổ công nghệ số cộng đồng of the officer's wards.
+
+export function fetchTeams(): Promise<{ teams: Team[] }> {
+  return requestJson('/api/officer/teams', { auth: 'required' });
+}
+
+export function createTeam(name: string, ward: string): Promise<{ teams: Team[] }> {
+  return requestJson('/api/officer/teams', { ...post({ name, ward }), auth: 'required' });
+}
+
+/** externalId: "zalo:<id>" (or "dev:<id>" on a development server). */
+export function addTeamMember(teamId: string, externalId: string): Promise<{ teams: Team[] }> {
+  return requestJson(`/api/officer/teams/${id(teamId)}/members`, { ...post({ externalId }), auth: 'required' });
+}
+
+export function removeTeamMember(teamId: string, externalId: string): Promise<{ teams: Team[] }> {
+  return requestJson(`/api/officer/teams/${id(teamId)}/members/remove`, { ...post({ externalId }), auth: 'required' });
+}
+
+export function fetchLeaderboard(year: number): Promise<Leaderboard> {
+  return requestJson(`/api/officer/leaderboard?${new URLSearchParams({ year: String(year) })}`, { auth: 'required' });
+}
+
+export function fetchLeaderboardCsv(year: number): Promise<Download> {
+  return requestDownload(`/api/officer/leaderboard.csv?${new URLSearchParams({ year: String(year) })}`, { auth: 'required', timeoutMs: 30_000 });
 }

@@ -105,3 +105,36 @@ export interface AuditEntry {
   target: string | null;
   detail: Record<string, unknown>;
 }
+
+/** A Tổ công nghệ số cộng đồng of one of the officer's wards (bot-server/src/community/teams.ts). */
+export interface Team {
+  id: string;
+  name: string;
+  ward: string;
+  /** `name` is the member's Zalo name ("Chưa đăng nhập" until they first open the app). */
+  members: { externalId: string; name: string; mentees: number }[];
+}
+
+/** One team's standing in the year (bot-server/src/community/leaderboard.ts). */
+export interface TeamRank {
+  teamId: string;
+  team: string;
+  ward: string;
+  members: number;
+  /** Members guiding at least five neighbours (Đại sứ số 1:5). */
+  mentorsAtTarget: number;
+  mentees: number;
+  menteesBasic: number;
+  helpSessions: number;
+  /** 3 × menteesBasic + mentees + helpSessions. */
+  score: number;
+}
+
+export interface Leaderboard {
+  year: number;
+  teams: TeamRank[];
+  households: {
+    top: { household: string; ward: string; members: number; membersBasic: number }[];
+    byWard: { ward: string; households: number; covered: number }[];
+  };
+}

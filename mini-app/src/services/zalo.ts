@@ -102,6 +102,66 @@ export async function shareLesson(lesson: { id: string; title: string; summary: 
   }
 }
 
+/**
+ * Shares a community member's referral link: inside Zalo as a deep link into the mini app (`?ref=CODE`), elsewhere
+ * through the system share sheet or, failing that, copied with a line saying what it is.
+ */
+export async function shareReferral(share: { code: string; link: string; title: string; text: string }): Promise<ShareResult> {
+  if (isInsideZalo()) {
+    try {
+      const sdk = await loadSdk();
+      await sdk.openShareSheet({
+        type: 'zmp_deep_link',
+        data: { title: share.title, description: share.text, thumbnail: new URL('icon.png', window.location.href).href, path: `?ref=${encodeURIComponent(share.code)}` },
+      });
+      return 'shared';
+    } catch {
+      return 'failed';
+    }
+  }
+  return shareOutsideZalo({ title: share.title, text: share.text, url: share.link }, `${share.text} ${share.link}`);
+}
+
+/** Shares a short text (a household's invite code): Zalo's share sheet inside Zalo, else the system's or the clipboard. */
+export async function shareText(text: string): Promise<ShareResult> {
+  if (isInsideZalo()) {
+    try {
+      await (await loadSdk()).openShareSheet({ type: 'text', data: { text } });
+      return 'shared';
+    } catch {
+      return 'failed';
+    }
+  }
+  return shareOutsideZalo({ text }, text);
+}
+
+async function shareOutsideZalo(data: ShareData, copied: string): Promise<ShareResult> {
+  try {
+    if (navigator.share) {
+      await navigator.share(data);
+      return 'shared';
+    }
+    await navigator.clipboard.writeText(copied);
+    return 'copied';
+  } catch {
+    return 'failed';
+  }
+}
+
+/**
+ * Saves a picture made on the phone (a PNG data URL): into the photo gallery inside Zalo, whose web view does not
+ * download files; elsewhere the caller downloads it. Resolves false outside Zalo or when Zalo refused.
+ */
+export async function saveImageInZalo(dataUrl: string): Promise<boolean> {
+  if (!isInsideZalo()) return false;
+  try {
+    await (await loadSdk()).saveImageToGallery({ imageBase64Data: dataUrl });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The ward's Official Account, when the deployment configures one (VITE_ZALO_OA_ID at build time). */
 export const OA_ID: string = import.meta.env.VITE_ZALO_OA_ID ?? '';
 

@@ -31,6 +31,11 @@ export function canUseConsole(profile: Profile | null): boolean {
   return (profile?.roles ?? []).some((r) => r.role === 'officer' || r.role === 'admin');
 }
 
+/** A member of a Tổ công nghệ số cộng đồng (Đại sứ số): their page with their code and the neighbours they help. */
+export function isTeamMember(profile: Profile | null): boolean {
+  return (profile?.roles ?? []).some((r) => r.role === 'team_member');
+}
+
 export function isAdmin(profile: Profile | null): boolean {
   return (profile?.roles ?? []).some((r) => r.role === 'admin');
 }

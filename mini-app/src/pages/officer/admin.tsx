@@ -29,13 +29,17 @@ const ACTION_LABELS: Record<string, string> = {
   'broadcast.create': 'Tạo tin',
   'broadcast.cancel': 'Hủy tin',
   'report.export': 'Tải báo cáo',
+  'team.create': 'Lập tổ công nghệ số',
+  'team.member.add': 'Thêm thành viên tổ',
+  'team.member.remove': 'Bỏ thành viên khỏi tổ',
+  'leaderboard.export': 'Tải bảng xếp hạng',
 };
 
-const EXTERNAL_ID = /^(zalo|dev):[A-Za-z0-9-]{1,40}$/;
+export const EXTERNAL_ID = /^(zalo|dev):[A-Za-z0-9-]{1,40}$/;
 const AUDIT_PAGE = 20;
 
 /** A Zalo user id typed on its own gets its "zalo:" prefix. */
-function normaliseId(typed: string): string {
+export function normaliseId(typed: string): string {
   const s = typed.trim();
   return /^\d+$/.test(s) ? `zalo:${s}` : s;
 }
@@ -131,7 +135,16 @@ function Admin() {
 
 /** An entry's details as one line of text: "role: officer; ward: Phường Việt Trì". */
 function describeDetail(detail: Record<string, unknown>): string {
-  const names: Record<string, string> = { role: 'vai trò', ward: 'phường, xã', wards: 'phường, xã', title: 'tiêu đề', priority: 'loại tin', sendAt: 'gửi lúc' };
+  const names: Record<string, string> = {
+    role: 'vai trò',
+    ward: 'phường, xã',
+    wards: 'phường, xã',
+    title: 'tiêu đề',
+    priority: 'loại tin',
+    sendAt: 'gửi lúc',
+    name: 'tên',
+    teamId: 'mã tổ',
+  };
   return Object.entries(detail)
     .map(([k, v]) => {
       let value = Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);

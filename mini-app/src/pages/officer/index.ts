@@ -6,4 +6,6 @@ export { AdminPage } from './admin';
 export { BroadcastsPage } from './broadcasts';
 export { ComposePage } from './compose';
 export { DashboardPage } from './dashboard';
+export { LeaderboardPage } from './leaderboard';
 export { OfficerHomePage } from './home';
+export { TeamsPage } from './teams';

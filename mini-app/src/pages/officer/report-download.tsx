@@ -1,49 +1,12 @@
 import { useState } from 'react';
-import { ErrorNote } from '../../components/error-note';
-import { ApiError, type Download } from '../../services/api';
-import { parseCsv, saveDownload } from '../../services/download';
 import { fetchReport } from '../../services/officer-api';
 import { quarterLabel, recentQuarters } from '../../services/vn-time';
-import { isInsideZalo } from '../../services/zalo';
+import { CsvDownload } from './csv-download';
 
-/**
- * "Tải báo cáo CSV" for a quarter. The file needs the session header, so it is fetched and handed to the browser
- * as a Blob; inside Zalo, where a web view may not save files, the table is shown on screen as well, with a copy
- * button, so the figures can always be read and passed on.
- */
+/** "Tải báo cáo CSV" for a quarter (see CsvDownload for how the file reaches the officer, inside Zalo too). */
 export function ReportDownload({ ward }: { ward?: string }) {
   const quarters = recentQuarters(6);
   const [quarter, setQuarter] = useState(quarters[0]!);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const [file, setFile] = useState<(Download & { saved: boolean; quarter: string }) | null>(null);
-  const [copied, setCopied] = useState('');
-
-  async function download() {
-    setBusy(true);
-    setError('');
-    setCopied('');
-    try {
-      const f = await fetchReport(quarter, ward);
-      setFile({ ...f, quarter, saved: saveDownload(f) });
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Chưa tải được báo cáo.');
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function copy(text: string) {
-    try {
-      await navigator.clipboard.writeText(text.replace(/^\uFEFF/, ''));
-      setCopied('Đã sao chép. Bác dán vào Excel hoặc tin nhắn Zalo.');
-    } catch {
-      setCopied('Máy này chưa cho sao chép. Bác xem bảng bên dưới.');
-    }
-  }
-
-  const rows = file ? parseCsv(file.text) : [];
-  const [head, ...body] = rows;
   return (
     <>
       <label htmlFor="report-quarter">Quý</label>
@@ -54,50 +17,7 @@ export function ReportDownload({ ward }: { ward?: string }) {
           </option>
         ))}
       </select>
-      <div className="nav-row">
-        <button type="button" className="btn btn-primary" onClick={() => void download()} disabled={busy}>
-          {busy ? 'Đang tải…' : 'Tải báo cáo CSV'}
-        </button>
-      </div>
-      {error && <ErrorNote message={error} onRetry={() => void download()} />}
-      {file && (
-        <div className="report-file">
-          <p className="note note-ok" role="status">
-            {file.saved ? `Đã tải tệp ${file.filename}.` : `Chưa lưu được tệp trên máy này.`}
-            {isInsideZalo() || !file.saved ? ' Trong Zalo có thể không lưu được tệp: bác xem bảng dưới đây hoặc sao chép.' : ''}
-          </p>
-          <div className="nav-row">
-            <button type="button" className="btn btn-secondary" onClick={() => void copy(file.text)}>
-              Sao chép số liệu
-            </button>
-          </div>
-          {copied && <p role="status">{copied}</p>}
-          {head && (
-            <div className="table-scroll" tabIndex={0} role="region" aria-label={`Báo cáo ${quarterLabel(file.quarter)}`}>
-              <table className="data-table">
-                <thead>
-                  <tr>
-                    {head.map((h, i) => (
-                      <th key={i} scope="col">
-                        {h}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {body.map((r, i) => (
-                    <tr key={i}>
-                      {r.map((c, j) => (
-                        <td key={j}>{c}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </div>
-      )}
+      <CsvDownload fetchFile={() => fetchReport(quarter, ward)} button="Tải báo cáo CSV" tableLabel={`Báo cáo ${quarterLabel(quarter)}`} />
     </>
   );
 }

@@ -319,6 +319,19 @@ for (const backend of backends) {
         expect(reply).toMatchObject({ kind: 'answer', prerequisite: { id: 'dien-thoai-wifi-4g' }, next: { id: 'dien-thoai-wifi-4g' } });
         expect((reply.next as { reason: string }).reason).toMatch(/VietQR/);
 
+        // A question sent right behind the 'auth' frame, without waiting for its acknowledgement, is answered for
+        // the signed-in learner: the server applies the session check first.
+        const fresh = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+        const freshFrames: Record<string, unknown>[] = [];
+        fresh.on('message', (d) => freshFrames.push(JSON.parse(d.toString())));
+        await new Promise((r) => fresh.once('open', r));
+        fresh.send(JSON.stringify({ type: 'auth', id: 'a3', token }));
+        fresh.send(JSON.stringify({ type: 'chat', id: 'q1b', message: 'cach quet ma vietqr' }));
+        for (let i = 0; i < 500 && !freshFrames.some((f) => f.id === 'q1b'); i++) await new Promise((r) => setTimeout(r, 10));
+        fresh.close();
+        const quick = freshFrames.find((f) => f.id === 'q1b' && f.type === 'reply')!;
+        expect((quick.next as { reason?: string }).reason).toMatch(/VietQR/);
+
         await ctx.db.query("UPDATE learner_sessions SET expires_at = now() - interval '1 second'");
         ws.send(JSON.stringify({ type: 'chat', id: 'q2', message: 'cach quet ma vietqr' }));
         const anonymous = await waitFor((f) => f.id === 'q2' && f.type === 'reply');

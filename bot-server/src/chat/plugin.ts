@@ -58,6 +58,9 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
     // so an expired session or an erased learner is noticed at once.
     let sessionToken: string | undefined;
     let detach: (() => void) | undefined;
+    // Frames are handled concurrently, but an 'auth' applies to every question sent after it: a question waits for
+    // the session check of an earlier 'auth' frame, so the mini app need not wait for the acknowledgement.
+    let authChecked: Promise<unknown> = Promise.resolve();
     socket.on('close', () => detach?.());
     const send = (payload: object) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(payload));
@@ -81,11 +84,14 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
       if (type === 'ping') return send({ type: 'pong', id: replyId });
       if (type === 'auth') {
         const token = typeof body.token === 'string' && body.token.length <= 100 ? body.token : '';
-        const learner = token ? await learners.fromToken(token) : undefined;
-        sessionToken = learner ? token : undefined;
-        detach?.();
-        detach = learner ? hub.attach(learner.id, socket) : undefined;
-        return send(learner ? { type: 'auth', id: replyId, ok: true } : { type: 'auth', id: replyId, ok: false, ...UNAUTHENTICATED });
+        authChecked = (async () => {
+          const learner = token ? await learners.fromToken(token) : undefined;
+          sessionToken = learner ? token : undefined;
+          detach?.();
+          detach = learner ? hub.attach(learner.id, socket) : undefined;
+          send(learner ? { type: 'auth', id: replyId, ok: true } : { type: 'auth', id: replyId, ok: false, ...UNAUTHENTICATED });
+        })().catch((err: Error) => app.log.warn({ err: err.message }, 'websocket auth failed'));
+        return;
       }
       if (type !== 'chat') return send({ type: 'error', id: replyId, error: 'Tin nhắn không đúng định dạng.', code: 'BAD_FRAME' });
       const parsed = parseChatRequest(body);
@@ -98,6 +104,7 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
           onDelta: (text) => send({ type: 'delta', id: replyId, text }),
         });
         let learner: Learner | undefined;
+        await authChecked;
         if (sessionToken) {
           learner = await learners.fromToken(sessionToken);
           if (!learner) {

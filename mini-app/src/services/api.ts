@@ -49,6 +49,8 @@ export const NOT_SIGNED_IN_MESSAGE = 'Chưa kết nối được với máy ch�
 export interface AuthHooks {
   /** A session token that has not expired yet (signing in again first when the last one has), if any. */
   token(): Promise<string | undefined>;
+  /** The token if signed in right now, without waiting for any sign-in. */
+  now(): string | undefined;
   /** The server refused `rejected`: sign in again (once, shared by every caller) and give the new token. */
   renew(rejected: string): Promise<string | undefined>;
 }
@@ -91,7 +93,8 @@ export function requestDownload(path: string, init: RequestOptions = {}): Promis
 
 async function withSession<T>(init: RequestOptions, send: (token: string | undefined) => Promise<T>): Promise<T> {
   const mode = init.auth ?? 'none';
-  const token = mode === 'none' ? undefined : await auth?.token();
+  // 'optional' never waits for a sign-in in flight: on a slow network the first answer would cost a round trip more.
+  const token = mode === 'none' ? undefined : mode === 'optional' ? auth?.now() : await auth?.token();
   if (mode === 'required' && !token) throw new ApiError(NOT_SIGNED_IN_MESSAGE, 401, true, 'NOT_SIGNED_IN');
   try {
     return await send(token);

@@ -192,4 +192,4 @@ if (typeof window !== 'undefined') {
   });
 }
 
-connectAuth({ token: validToken, renew: renewSession });
+connectAuth({ token: validToken, now: currentToken, renew: renewSession });

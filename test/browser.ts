@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
 import { buildApp } from '../bot-server/src/app.js';
 import type { Config } from '../bot-server/src/config.js';
+import type { AppContext } from '../bot-server/src/context.js';
 import { openTestContext } from './helpers.js';
 
 /**
@@ -26,14 +27,23 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The real app on a real port with a fresh database, and Chromium to look at it. */
-export async function startAppAndBrowser(config: Partial<Config>): Promise<{ app: FastifyInstance; base: string; browser: Browser; close: () => Promise<void> }> {
+/** The real app on a real port with a fresh database (its context too, for a test to look behind it), and Chromium to look at it. */
+export async function startAppAndBrowser(
+  config: Partial<Config>,
+): Promise<{ ctx: AppContext; app: FastifyInstance; base: string; browser: Browser; close: () => Promise<void> }> {
   const ctx = await openTestContext(config);
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser = await launchChromium();
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
   return {
+    ctx,
     app,
     base,
     browser,

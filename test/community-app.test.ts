@@ -10,27 +10,35 @@
  * (sessions last an hour and are reused on reload, so the name stays) to tell them apart on screen.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import jsQRImport from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../bot-server/src/app.js';
-import { REPO_ROOT } from '../bot-server/src/config.js';
 import type { AppContext } from '../bot-server/src/context.js';
-import { browserSuiteTitle, launchChromium, SKIP_BROWSER } from './browser.js';
-import { openTestContext } from './helpers.js';
+import { browserSuiteTitle, SKIP_BROWSER, startAppAndBrowser } from './browser.js';
+import {
+  apiCall,
+  closePhones,
+  CONSOLE_LAYOUT,
+  expectScreenOk,
+  finishOpenLesson,
+  LARGE_TEXT_SMALL_SCREEN,
+  type LayoutRules,
+  newDevId,
+  openPhone,
+  type Phone,
+  PHONES_APP,
+  PROVINCE,
+  screenTitle,
+  sessionToken,
+  shot,
+  tab,
+} from './page-checks.js';
 
 // jsqr is CommonJS typed with an ES default: under Node's ESM loader the default import is the function itself.
 const jsQR = jsQRImport as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
-const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PROVINCE = 'Phú Thọ';
 const WARD_A = 'Phường Việt Trì';
 const WARD_B = 'Phường Nông Trang';
 const WARD_C = 'Phường Thanh Miếu';
@@ -41,92 +49,38 @@ const LINK_ONLY = 'Chỉ ghi nhận người giới thiệu, không cho xem ti�
 const NO_THANKS = 'Không, cảm ơn';
 /** Lessons of the three groups of the basic level (bot-server/src/dashboard/basic-level.ts). */
 const BASIC_LESSONS = ['dien-thoai-chu-to', 'an-toan-otp', 'vneid-gioi-thieu'];
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-interface Person {
-  devId: string;
-  externalId: string;
-  context: BrowserContext;
-  page: Page;
-}
+/** As on the other screens: big targets, body text at least 18px, nothing wider than the screen; ticked options too. */
+const COMMUNITY_LAYOUT: LayoutRules = { ...CONSOLE_LAYOUT, targets: `${CONSOLE_LAYOUT.targets}, label.check-option` };
 
 describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('community team screens in Chromium'), () => {
   let ctx: AppContext;
-  let app: FastifyInstance;
   let base: string;
   let browser: Browser;
   /** Closed after each test, except those of the referral story, which its tests share. */
-  let contexts: BrowserContext[] = [];
-  let pageErrors: string[] = [];
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    ctx = await openTestContext({
-      miniAppDir: join(REPO_ROOT, 'mini-app', 'www'),
-      rateLimitPerMinute: 10_000,
-      signInPerMinute: 1000,
-      outboxIntervalMs: 0,
-      devLogin: true,
-    });
-    app = await buildApp(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ ctx, base, browser, close: stop } = await startAppAndBrowser(PHONES_APP));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await stop?.();
   });
 
-  afterEach(async () => {
-    for (const c of contexts) await c.close();
-    contexts = [];
-    const errors = pageErrors;
-    pageErrors = [];
-    expect(errors).toEqual([]);
-  });
+  afterEach(() => closePhones(contexts, pageErrors));
 
   /** A phone with the app: its own development identity, display settings, opened at `path` (a member's link, say). */
   async function person(
     opts: { devId?: string; path?: string; ward?: string; viewport?: { width: number; height: number }; settings?: object; keep?: BrowserContext[] } = {},
-  ): Promise<Person> {
-    const devId = opts.devId ?? newDevId();
-    const externalId = `dev:${devId}`;
-    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 360, height: 740 }, locale: 'vi-VN', acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    (opts.keep ?? contexts).push(context);
-    const settings = { ...(opts.ward ? { area: { province: PROVINCE, ward: opts.ward } } : {}), ...opts.settings };
-    await context.addInitScript(
-      ([id, saved]) => {
-        localStorage.setItem('bhvs.devId', id);
-        if (!localStorage.getItem('bhvs.settings') && Object.keys(saved).length > 0) localStorage.setItem('bhvs.settings', JSON.stringify(saved));
-      },
-      [devId, settings] as const,
-    );
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(`${externalId}: ${e.message}`));
-    const res = await page.goto(opts.path ? new URL(opts.path, base).href : base);
-    expect(res?.status()).toBe(200);
-    return { devId, externalId, context, page };
-  }
-
-  const newDevId = () => `dev-${randomBytes(6).toString('hex')}`;
-
-  async function sessionToken(page: Page): Promise<string> {
-    const read = () => page.evaluate(() => localStorage.getItem('bhvs.session'));
-    await expect.poll(read, { timeout: 15_000 }).not.toBeNull();
-    return (JSON.parse((await read())!) as { token: string }).token;
+  ): Promise<Phone> {
+    const { keep = contexts, ...phone } = opts;
+    return openPhone({ browser, base, keep, pageErrors }, { ...phone, devId: opts.devId ?? newDevId(), clipboard: true });
   }
 
   /** Signed in, then given a name of their own (see the file's comment). */
-  async function signedInAs(p: Person, name: string): Promise<string> {
+  async function signedInAs(p: Phone, name: string): Promise<string> {
     const token = await sessionToken(p.page);
     await ctx.db.query('UPDATE learners SET display_name = $2 WHERE external_id = $1', [p.externalId, name]);
     return token;
@@ -137,12 +91,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('community team screens in Chrom
     return row!.id;
   }
 
-  async function callApi(path: string, token: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${base}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    });
-  }
+  const callApi = (path: string, token: string, init?: RequestInit) => apiCall(base, path, token, init);
 
   /** A quiz sent straight to the API as this learner: all right, or all wrong. */
   async function passQuiz(token: string, lessonId: string, right = true): Promise<void> {
@@ -153,17 +102,6 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('community team screens in Chrom
       body: JSON.stringify({ submissionId: `t-${randomBytes(6).toString('hex')}`, answers }),
     });
     expect(res.status).toBe(200);
-  }
-
-  async function screenTitle(page: Page): Promise<string> {
-    const h1 = page.locator('.screen-header h1');
-    await expect.poll(() => h1.count()).toBe(1);
-    return (await h1.textContent()) ?? '';
-  }
-
-  async function tab(page: Page, name: string): Promise<void> {
-    await page.getByRole('navigation', { name: 'Chuyển màn hình' }).getByRole('button', { name, exact: true }).click();
-    await screenTitle(page);
   }
 
   async function go(page: Page, button: string, title: string): Promise<void> {
@@ -184,55 +122,8 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('community team screens in Chrom
     await expect.poll(() => screenTitle(page), { timeout: 15_000 }).toBe(task);
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    const unroll = 'html,body,#app,#app *:has(.zaui-page),.zaui-page{height:auto!important;overflow:visible!important}.bottom-nav{position:static!important}';
-    const style = await page.addStyleTag({ content: unroll });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-    await style.evaluate((el) => (el as Element).remove());
-  }
-
-  async function axeViolations(page: Page, opts: { enhancedContrast?: boolean } = {}): Promise<AxeViolation[]> {
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const results = await page.evaluate(async (enhanced) => {
-      const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-      return axe.run(document, { resultTypes: ['violations'], rules: enhanced ? { 'color-contrast-enhanced': { enabled: true } } : {} });
-    }, opts.enhancedContrast ?? false);
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical' || (opts.enhancedContrast && v.id === 'color-contrast-enhanced'))
-      .map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
-  }
-
-  /** As on the other screens: big targets, body text at least 18px, nothing wider than the screen. */
-  async function layoutProblems(page: Page): Promise<string[]> {
-    return page.evaluate(() => {
-      const problems: string[] = [];
-      const visible = (el: Element) => {
-        const r = el.getBoundingClientRect();
-        const s = getComputedStyle(el);
-        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('.sr-only');
-      };
-      for (const el of document.querySelectorAll('button, a, select, textarea, input, summary, label.seg, label.toggle, label.check-option')) {
-        if (!visible(el) || (el as HTMLInputElement).type === 'radio' || (el as HTMLInputElement).type === 'checkbox') continue;
-        const r = el.getBoundingClientRect();
-        if (r.height < 47.5 || r.width < 47.5) problems.push(`small target ${Math.round(r.width)}x${Math.round(r.height)}: ${el.textContent?.trim().slice(0, 30)}`);
-      }
-      for (const el of document.querySelectorAll('.screen-body p, .screen-body li, .screen-body dt, .screen-body dd, .screen-body td, .screen-body th')) {
-        if (!visible(el)) continue;
-        const size = parseFloat(getComputedStyle(el).fontSize);
-        if (size < 17.9) problems.push(`small text ${size}px: ${el.textContent?.trim().slice(0, 30)}`);
-      }
-      if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`horizontal scroll: ${document.documentElement.scrollWidth}px wide`);
-      const pageEl = document.querySelector('.zaui-page');
-      if (pageEl && pageEl.scrollWidth > pageEl.clientWidth + 1) problems.push(`page scrolls sideways: ${pageEl.scrollWidth}px`);
-      return problems;
-    });
-  }
-
-  async function check(page: Page, name: string, opts: { enhancedContrast?: boolean } = {}): Promise<void> {
-    await shot(page, `community-${name}`);
-    expect(await axeViolations(page, opts), name).toEqual([]);
-    expect(await layoutProblems(page), name).toEqual([]);
-  }
+  const check = (page: Page, name: string, opts: { enhancedContrast?: boolean } = {}) =>
+    expectScreenOk(page, name, { shot: `community-${name}`, layout: COMMUNITY_LAYOUT, ...opts });
 
   /** The QR code in a PNG, decoded in Node. */
   function decodeQr(png: Buffer): { text: string | null; width: number; height: number } {
@@ -264,26 +155,17 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('community team screens in Chrom
   async function learnLesson(page: Page, lessonId: string): Promise<void> {
     const lesson = ctx.catalog.get(lessonId)!;
     await page.goto(`${base}/?lesson=${lessonId}`);
-    await page.getByRole('button', { name: 'Bắt đầu học' }).click();
-    while (await page.getByRole('button', { name: 'Tiếp theo' }).count()) await page.getByRole('button', { name: 'Tiếp theo' }).click();
-    if (await page.getByRole('button', { name: 'Làm bài kiểm tra' }).count()) await page.getByRole('button', { name: 'Làm bài kiểm tra' }).click();
-    let i = 0;
-    while (await page.locator('h2.question').count()) {
-      await page.locator('.options button').nth(lesson.quiz[i]!.answer).click();
-      await page.getByRole('button', { name: /Câu tiếp theo|Xem kết quả/ }).click();
-      i++;
-    }
-    await page.locator('.big-result').waitFor();
+    await finishOpenLesson(page, (i) => lesson.quiz[i]!.answer);
   }
 
   describe('a member brings neighbours through their link', () => {
     /** Shared by the tests of this story, closed at its end. */
     const story: BrowserContext[] = [];
-    let member: Person;
+    let member: Phone;
     let memberToken: string;
     let link = '';
     let code = '';
-    const neighbours: Record<'hoa' | 'tuan' | 'binh', Person | undefined> = { hoa: undefined, tuan: undefined, binh: undefined };
+    const neighbours: Record<'hoa' | 'tuan' | 'binh', Phone | undefined> = { hoa: undefined, tuan: undefined, binh: undefined };
     let hoaToken = '';
 
     afterAll(async () => {
@@ -332,7 +214,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('community team screens in Chrom
 
     it('three neighbours open the link: one shares progress, one is only linked, one says no; only the first two are the member\'s', async () => {
       const intro = `Anh/chị ${MEMBER_NAME}, ${TEAM_A}, ${WARD_A} đã giới thiệu bác dùng trợ lý này.`;
-      const arrive = async (name: string): Promise<Person> => {
+      const arrive = async (name: string): Promise<Phone> => {
         const p = await person({ path: link, keep: story });
         await expect.poll(() => screenTitle(p.page), { timeout: 15_000 }).toBe('Người giới thiệu');
         await ctx.db.query('UPDATE learners SET display_name = $2 WHERE external_id = $1', [p.externalId, name]);
@@ -678,16 +560,15 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('community team screens in Chrom
   });
 
   it('the community screens at 200% text on a 320px screen in high contrast: big targets, no sideways scrolling, enhanced contrast', async () => {
-    const large = { viewport: { width: 320, height: 640 }, settings: { textScale: 2, highContrast: true } };
     const teamId = await team('Tổ công nghệ số khu Thanh Miếu có tên khá dài', WARD_C);
     const memberDev = newDevId();
     await ctx.teams.addMember('cli:test', teamId, `dev:${memberDev}`);
     await ctx.roles.grant('cli:test', `dev:${memberDev}`, 'officer', WARD_C);
-    const member = await person({ devId: memberDev, ...large });
+    const member = await person({ devId: memberDev, ...LARGE_TEXT_SMALL_SCREEN });
     const memberToken = await signedInAs(member, 'Phạm Thị Hương Giang');
     const me = (await (await callApi('/api/community/me', memberToken)).json()) as { link: string };
 
-    const neighbour = await person({ path: me.link, ...large });
+    const neighbour = await person({ path: me.link, ...LARGE_TEXT_SMALL_SCREEN });
     await expect.poll(() => screenTitle(neighbour.page), { timeout: 15_000 }).toBe('Người giới thiệu');
     // A Zalo name is whatever its owner typed: shown as these characters, never as markup.
     const markupName = '<img src=x onerror="window.__xss=1"><b>Cô Ba</b>';

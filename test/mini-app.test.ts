@@ -4,24 +4,13 @@
  * the browser's speech voices and the WebSocket link are altered where a test says so.
  * Screenshots of every screen go to test-results/screenshots/ for review.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../bot-server/src/config.js';
 import { browserSuiteTitle, SKIP_BROWSER, startAppAndBrowser } from './browser.js';
-
-const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
+import * as checks from './page-checks.js';
 
 describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'), () => {
   let app: FastifyInstance;
@@ -34,7 +23,6 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     // High limit: one test run asks more questions than a citizen would in a minute.
     ({ app, base, browser, close: stop } = await startAppAndBrowser({ miniAppDir: join(REPO_ROOT, 'mini-app', 'www'), rateLimitPerMinute: 10_000 }));
   });
@@ -68,83 +56,23 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
     await expect.poll(() => page.locator('article.answer').count()).toBe(before + 1);
   }
 
-  /** The title of the screen on show, once the previous screen has left the page. */
-  async function screenTitle(): Promise<string> {
-    const h1 = page.locator('.screen-header h1');
-    await expect.poll(() => h1.count()).toBe(1);
-    return (await h1.textContent()) ?? '';
-  }
-
-  async function tab(name: string): Promise<void> {
-    await page.getByRole('navigation', { name: 'Chuyển màn hình' }).getByRole('button', { name, exact: true }).click();
-    await screenTitle();
-  }
+  // The shared checks and moves (test/page-checks.ts), on the page of the moment: some tests open another.
+  const screenTitle = () => checks.screenTitle(page);
+  const tab = (name: string) => checks.tab(page, name);
+  const shot = (name: string) => checks.shot(page, name);
+  const axeViolations = (opts?: { enhancedContrast?: boolean }) => checks.axeViolations(page, opts);
+  /** Small targets and small body text, measured on the rendered page. */
+  const layoutProblems = () => checks.measureLayout(page, checks.CITIZEN_LAYOUT);
+  /** The page's session token, once the app has signed in (development identity) and saved it. */
+  const sessionToken = () => checks.sessionToken(page);
+  /** The server's API as the page's learner, from the test (not through the page). */
+  const callApi = (path: string, token: string, init?: RequestInit) => checks.apiCall(base, path, token, init);
 
   /** Clicks something that opens another screen and waits until that screen alone is shown. */
   async function go(target: ReturnType<Page['locator']>): Promise<string> {
     await target.click();
     await expect.poll(() => page.locator('.screen-header h1').count()).toBe(1);
     return screenTitle();
-  }
-
-  /** The whole screen, not only what fits the viewport: the page scrolls inside .zaui-page, so it is unrolled. */
-  async function shot(name: string): Promise<void> {
-    const unroll = 'html,body,#app,#app *:has(.zaui-page),.zaui-page{height:auto!important;overflow:visible!important}.bottom-nav{position:static!important}';
-    const style = await page.addStyleTag({ content: unroll });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-    await style.evaluate((el) => (el as Element).remove());
-  }
-
-  async function axeViolations(opts: { enhancedContrast?: boolean } = {}): Promise<AxeViolation[]> {
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const results = await page.evaluate(async (enhanced) => {
-      const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-      return axe.run(document, {
-        resultTypes: ['violations'],
-        rules: enhanced ? { 'color-contrast-enhanced': { enabled: true } } : {},
-      });
-    }, opts.enhancedContrast ?? false);
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical' || (opts.enhancedContrast && v.id === 'color-contrast-enhanced'))
-      .map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
-  }
-
-  /** Small targets and small body text, measured on the rendered page. */
-  async function layoutProblems(): Promise<string[]> {
-    return page.evaluate(() => {
-      const problems: string[] = [];
-      const visible = (el: Element) => {
-        const r = el.getBoundingClientRect();
-        const s = getComputedStyle(el);
-        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('.sr-only');
-      };
-      for (const el of document.querySelectorAll('button, a, select, textarea, summary, label.seg, label.toggle')) {
-        if (!visible(el) || el.closest('p, li')?.matches('.sources li')) continue;
-        const r = el.getBoundingClientRect();
-        if (r.height < 47.5 || r.width < 47.5) problems.push(`small target ${Math.round(r.width)}x${Math.round(r.height)}: ${el.textContent?.trim().slice(0, 30)}`);
-      }
-      for (const el of document.querySelectorAll('.screen-body p, .screen-body li')) {
-        if (!visible(el) || el.closest('.sources')) continue;
-        const size = parseFloat(getComputedStyle(el).fontSize);
-        if (size < 17.9) problems.push(`small text ${size}px: ${el.textContent?.trim().slice(0, 30)}`);
-      }
-      if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`horizontal scroll: ${document.documentElement.scrollWidth}px wide`);
-      const pageEl = document.querySelector('.zaui-page');
-      if (pageEl && pageEl.scrollWidth > pageEl.clientWidth + 1) problems.push(`page scrolls sideways: ${pageEl.scrollWidth}px`);
-      return problems;
-    });
-  }
-
-  /** The page's session token, once the app has signed in (development identity) and saved it. */
-  async function sessionToken(): Promise<string> {
-    const read = () => page.evaluate(() => localStorage.getItem('bhvs.session'));
-    await expect.poll(read, { timeout: 15_000 }).not.toBeNull();
-    return (JSON.parse((await read())!) as { token: string }).token;
-  }
-
-  /** The server's API as the page's learner, from the test (not through the page). */
-  async function callApi(path: string, token: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
   }
 
   /** Opens the placement check from the offer on the Progress screen (shown once signed in). */
@@ -543,16 +471,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('citizen mini app in Chromium'),
       await finishOpenLesson();
     }
 
-    async function finishOpenLesson(): Promise<void> {
-      await page.getByRole('button', { name: 'Bắt đầu học' }).click();
-      while (await page.getByRole('button', { name: 'Tiếp theo' }).count()) await page.getByRole('button', { name: 'Tiếp theo' }).click();
-      if (await page.getByRole('button', { name: 'Làm bài kiểm tra' }).count()) await page.getByRole('button', { name: 'Làm bài kiểm tra' }).click();
-      while (await page.locator('h2.question').count()) {
-        await page.locator('.options button').first().click();
-        await page.getByRole('button', { name: /Câu tiếp theo|Xem kết quả/ }).click();
-      }
-      await page.locator('.big-result').waitFor();
-    }
+    const finishOpenLesson = () => checks.finishOpenLesson(page, () => 0);
 
     async function serverProgress(token: string): Promise<{ id: string; stepsSeen: number; attempts: number; completedAt?: string }[]> {
       const res = await callApi('/api/progress', token);

@@ -5,23 +5,30 @@
  * as `npm run admin` does; the outbox is driven by hand (outboxIntervalMs: 0) so that a tip goes out exactly when a
  * test says. Screenshots land in test-results/screenshots/ (officer-*).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../bot-server/src/app.js';
-import { REPO_ROOT } from '../bot-server/src/config.js';
 import type { AppContext } from '../bot-server/src/context.js';
-import { browserSuiteTitle, launchChromium, SKIP_BROWSER } from './browser.js';
-import { openTestContext } from './helpers.js';
+import { browserSuiteTitle, SKIP_BROWSER, startAppAndBrowser } from './browser.js';
+import {
+  apiCall,
+  axeViolations,
+  closePhones,
+  CONSOLE_LAYOUT,
+  expectScreenOk,
+  LARGE_TEXT_SMALL_SCREEN,
+  measureLayout,
+  newDevId,
+  openPhone,
+  type Phone,
+  PHONES_APP,
+  PROVINCE,
+  screenTitle,
+  sessionToken,
+  shot,
+  tab,
+} from './page-checks.js';
 
-const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PROVINCE = 'Phú Thọ';
 const WARD_A = 'Phường Việt Trì';
 const WARD_B = 'Phường Nông Trang';
 const WARD_C = 'Phường Thanh Miếu';
@@ -32,56 +39,23 @@ const XSS_TITLE = '<img src=x onerror=window.__xss=1> Cảnh giác';
 const XSS_BODY =
   '<script>window.__xss=1</script> javascript:alert(1) <a href="javascript:window.__xss=1">Bấm vào đây</a> &lt;b&gt;đậm&lt;/b&gt; Không chuyển tiền cho người lạ gọi điện.';
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-interface Person {
-  devId: string;
-  externalId: string;
-  context: BrowserContext;
-  page: Page;
-}
-
 describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('officers\' console, admin screen and live tips in Chromium'), () => {
   let ctx: AppContext;
-  let app: FastifyInstance;
   let base: string;
   let browser: Browser;
-  let contexts: BrowserContext[] = [];
-  let pageErrors: string[] = [];
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    ctx = await openTestContext({
-      miniAppDir: join(REPO_ROOT, 'mini-app', 'www'),
-      rateLimitPerMinute: 10_000,
-      // Every person of this file is a browser context that signs in once.
-      signInPerMinute: 1000,
-      outboxIntervalMs: 0,
-      devLogin: true,
-    });
-    app = await buildApp(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ ctx, base, browser, close: stop } = await startAppAndBrowser(PHONES_APP));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await stop?.();
   });
 
-  afterEach(async () => {
-    for (const c of contexts) await c.close();
-    contexts = [];
-    const errors = pageErrors;
-    pageErrors = [];
-    expect(errors).toEqual([]);
-  });
+  afterEach(() => closePhones(contexts, pageErrors));
 
   /**
    * Someone with the app open: a development identity of their own (externalId 'dev:' + device id), optionally a
@@ -90,32 +64,12 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('officers\' console, admin scree
    */
   async function person(
     opts: { role?: 'officer' | 'admin'; roleWard?: string; ward?: string; viewport?: { width: number; height: number }; settings?: object } = {},
-  ): Promise<Person> {
-    const devId = `dev-${randomBytes(6).toString('hex')}`;
-    const externalId = `dev:${devId}`;
-    if (opts.role) await ctx.roles.grant('cli:test', externalId, opts.role, opts.role === 'admin' ? '' : opts.roleWard!);
-    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 360, height: 740 }, locale: 'vi-VN', acceptDownloads: true });
-    contexts.push(context);
-    const settings = { ...(opts.ward ? { area: { province: PROVINCE, ward: opts.ward } } : {}), ...opts.settings };
-    await context.addInitScript(
-      ([id, saved]) => {
-        localStorage.setItem('bhvs.devId', id);
-        if (!localStorage.getItem('bhvs.settings') && Object.keys(saved).length > 0) localStorage.setItem('bhvs.settings', JSON.stringify(saved));
-      },
-      [devId, settings] as const,
-    );
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(`${externalId}: ${e.message}`));
-    const res = await page.goto(base);
-    expect(res?.status()).toBe(200);
-    await page.getByLabel('Câu hỏi của bác').waitFor();
-    return { devId, externalId, context, page };
-  }
-
-  async function sessionToken(page: Page): Promise<string> {
-    const read = () => page.evaluate(() => localStorage.getItem('bhvs.session'));
-    await expect.poll(read, { timeout: 15_000 }).not.toBeNull();
-    return (JSON.parse((await read())!) as { token: string }).token;
+  ): Promise<Phone> {
+    const devId = newDevId();
+    if (opts.role) await ctx.roles.grant('cli:test', `dev:${devId}`, opts.role, opts.role === 'admin' ? '' : opts.roleWard!);
+    const phone = await openPhone({ browser, base, keep: contexts, pageErrors }, { devId, ward: opts.ward, viewport: opts.viewport, settings: opts.settings });
+    await phone.page.getByLabel('Câu hỏi của bác').waitFor();
+    return phone;
   }
 
   async function learner(externalId: string): Promise<{ id: string; ward: string | null }> {
@@ -124,7 +78,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('officers\' console, admin scree
   }
 
   /** A citizen signed in, with their ward on the server and their app's socket attached for live tips. */
-  async function citizenReady(p: Person, ward: string): Promise<string> {
+  async function citizenReady(p: Phone, ward: string): Promise<string> {
     await sessionToken(p.page);
     await expect.poll(async () => (await learner(p.externalId))?.ward, { timeout: 15_000 }).toBe(ward);
     const { id } = await learner(p.externalId);
@@ -132,23 +86,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('officers\' console, admin scree
     return id;
   }
 
-  async function callApi(path: string, token: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${base}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    });
-  }
-
-  async function screenTitle(page: Page): Promise<string> {
-    const h1 = page.locator('.screen-header h1');
-    await expect.poll(() => h1.count()).toBe(1);
-    return (await h1.textContent()) ?? '';
-  }
-
-  async function tab(page: Page, name: string): Promise<void> {
-    await page.getByRole('navigation', { name: 'Chuyển màn hình' }).getByRole('button', { name, exact: true }).click();
-    await screenTitle(page);
-  }
+  const callApi = (path: string, token: string, init?: RequestInit) => apiCall(base, path, token, init);
 
   /** Settings → "Mở trang cán bộ" → the console's first screen. */
   async function openConsole(page: Page): Promise<void> {
@@ -162,49 +100,8 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('officers\' console, admin scree
     await expect.poll(() => screenTitle(page), { timeout: 15_000 }).toBe(title);
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    const unroll = 'html,body,#app,#app *:has(.zaui-page),.zaui-page{height:auto!important;overflow:visible!important}.bottom-nav{position:static!important}';
-    const style = await page.addStyleTag({ content: unroll });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-    await style.evaluate((el) => (el as Element).remove());
-  }
-
-  async function axeViolations(page: Page, opts: { enhancedContrast?: boolean } = {}): Promise<AxeViolation[]> {
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const results = await page.evaluate(async (enhanced) => {
-      const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-      return axe.run(document, { resultTypes: ['violations'], rules: enhanced ? { 'color-contrast-enhanced': { enabled: true } } : {} });
-    }, opts.enhancedContrast ?? false);
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical' || (opts.enhancedContrast && v.id === 'color-contrast-enhanced'))
-      .map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
-  }
-
   /** The same checks as the citizen screens': big targets, body text at least 18px, nothing wider than the screen. */
-  async function layoutProblems(page: Page): Promise<string[]> {
-    return page.evaluate(() => {
-      const problems: string[] = [];
-      const visible = (el: Element) => {
-        const r = el.getBoundingClientRect();
-        const s = getComputedStyle(el);
-        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('.sr-only');
-      };
-      for (const el of document.querySelectorAll('button, a, select, textarea, input, summary, label.seg, label.toggle')) {
-        if (!visible(el) || (el as HTMLInputElement).type === 'radio' || (el as HTMLInputElement).type === 'checkbox') continue;
-        const r = el.getBoundingClientRect();
-        if (r.height < 47.5 || r.width < 47.5) problems.push(`small target ${Math.round(r.width)}x${Math.round(r.height)}: ${el.textContent?.trim().slice(0, 30)}`);
-      }
-      for (const el of document.querySelectorAll('.screen-body p, .screen-body li, .screen-body dt, .screen-body dd, .screen-body td, .screen-body th')) {
-        if (!visible(el)) continue;
-        const size = parseFloat(getComputedStyle(el).fontSize);
-        if (size < 17.9) problems.push(`small text ${size}px: ${el.textContent?.trim().slice(0, 30)}`);
-      }
-      if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`horizontal scroll: ${document.documentElement.scrollWidth}px wide`);
-      const pageEl = document.querySelector('.zaui-page');
-      if (pageEl && pageEl.scrollWidth > pageEl.clientWidth + 1) problems.push(`page scrolls sideways: ${pageEl.scrollWidth}px`);
-      return problems;
-    });
-  }
+  const layoutProblems = (page: Page) => measureLayout(page, CONSOLE_LAYOUT);
 
   /** Nothing of a tip's text became an element or ran. */
   async function expectNoInjection(page: Page): Promise<void> {
@@ -538,7 +435,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('officers\' console, admin scree
 
   it('the dashboard draws its charts with the numbers as text, lists the week\'s questions, and the CSV report downloads', async () => {
     // A resident of ward C at the basic level (a mastered lesson in each group), who asked a question this week.
-    const resident = `dev:dev-${randomBytes(6).toString('hex')}`;
+    const resident = `dev:${newDevId()}`;
     const { learner: l, token } = await ctx.learners.signIn(resident, 'Cư dân');
     await ctx.learners.updateProfile(l.id, { area: { province: PROVINCE, ward: WARD_C } });
     for (const topic of ['dien-thoai', 'vneid', 'an-toan'] as const) {
@@ -610,14 +507,10 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('officers\' console, admin scree
   });
 
   it('the new screens at 200% text on a 320px screen in high contrast: big targets, no sideways scrolling, enhanced contrast', async () => {
-    const admin = await person({ role: 'admin', viewport: { width: 320, height: 640 }, settings: { textScale: 2, highContrast: true } });
+    const admin = await person({ role: 'admin', ...LARGE_TEXT_SMALL_SCREEN });
     const page = admin.page;
     expect(await page.evaluate(() => document.documentElement.classList.contains('high-contrast'))).toBe(true);
-    const check = async (name: string) => {
-      await shot(page, `officer-large-${name}`);
-      expect(await axeViolations(page, { enhancedContrast: true }), name).toEqual([]);
-      expect(await layoutProblems(page), name).toEqual([]);
-    };
+    const check = (name: string) => expectScreenOk(page, name, { shot: `officer-large-${name}`, layout: CONSOLE_LAYOUT, enhancedContrast: true });
     await tab(page, 'Cài đặt');
     await page.getByRole('button', { name: 'Mở trang cán bộ' }).waitFor({ timeout: 15_000 });
     await check('settings');

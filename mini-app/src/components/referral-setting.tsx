@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../services/api';
+import { errorText } from '../services/api';
 import { changeReferralSharing, fetchMyReferral, withdrawReferral, type MyReferral } from '../services/community-api';
 import { rememberReferralCode, setReferralReturnPath } from '../stores/referral';
+import { CodeInput } from './code-input';
+import { ConfirmNote } from './confirm-note';
 import { ErrorNote } from './error-note';
+import { Form, FormNotes } from './form';
 import { useGo } from './use-go';
 
 /**
@@ -22,7 +25,7 @@ export function ReferralSetting() {
     setError('');
     fetchMyReferral().then(
       (r) => setReferral(r.referral),
-      (e: unknown) => setError(e instanceof ApiError ? e.message : 'Chưa tải được người giới thiệu.'),
+      (e: unknown) => setError(errorText(e, 'Chưa tải được người giới thiệu.')),
     );
   }, []);
   useEffect(load, [load]);
@@ -36,7 +39,7 @@ export function ReferralSetting() {
       setConfirming(false);
       setDone(message);
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : 'Chưa lưu được. Bác thử lại sau nhé.');
+      setProblem(errorText(e, 'Chưa lưu được. Bác thử lại sau nhé.'));
     } finally {
       setBusy(false);
     }
@@ -82,33 +85,20 @@ export function ReferralSetting() {
             )}
           </div>
           {confirming && (
-            <div className="note note-error" role="alertdialog" aria-labelledby="withdraw-text">
-              <p id="withdraw-text">
-                Bỏ người giới thiệu? {Mentor} sẽ không còn thấy bác trong danh sách người mình giúp, và không xem được tiến độ học của bác nữa.
-              </p>
-              <div className="nav-row">
-                <button type="button" className="btn btn-secondary" onClick={() => setConfirming(false)} autoFocus>
-                  Không bỏ
-                </button>
-                <button
-                  type="button"
-                  className="btn btn-danger"
-                  disabled={busy}
-                  onClick={() => void change(async () => (await withdrawReferral(), null), 'Đã bỏ người giới thiệu.')}
-                >
-                  Bỏ người giới thiệu
-                </button>
-              </div>
-            </div>
+            <ConfirmNote
+              questionId="withdraw-text"
+              question={`Bỏ người giới thiệu? ${Mentor} sẽ không còn thấy bác trong danh sách người mình giúp, và không xem được tiến độ học của bác nữa.`}
+              cancelText="Không bỏ"
+              confirmText="Bỏ người giới thiệu"
+              busy={busy}
+              onCancel={() => setConfirming(false)}
+              onConfirm={() => void change(async () => (await withdrawReferral(), null), 'Đã bỏ người giới thiệu.')}
+            />
           )}
         </>
       )}
       {problem && <ErrorNote message={problem} />}
-      {done && (
-        <p className="note note-ok" role="status">
-          {done}
-        </p>
-      )}
+      <FormNotes done={done} />
     </fieldset>
   );
 }
@@ -131,36 +121,16 @@ function NoReferral() {
   return (
     <>
       <p>Bác chưa có người giới thiệu.</p>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
+      <Form onSubmit={submit}>
         <label htmlFor="referral-code">Mã giới thiệu trên thẻ của Tổ công nghệ số (nếu có)</label>
-        <input
-          id="referral-code"
-          className="code-input"
-          type="text"
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          maxLength={20}
-        />
-        {problem && (
-          <p className="note note-error" role="alert">
-            {problem}
-          </p>
-        )}
+        <CodeInput id="referral-code" value={code} onChange={setCode} />
+        <FormNotes problem={problem} />
         <div className="nav-row">
           <button type="submit" className="btn btn-secondary">
             Xem ai giới thiệu
           </button>
         </div>
-      </form>
+      </Form>
     </>
   );
 }

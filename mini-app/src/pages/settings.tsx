@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ConfirmNote } from '../components/confirm-note';
 import { ErrorNote } from '../components/error-note';
 import { ListenButton } from '../components/listen-button';
 import { HouseholdEntry, MemberEntry } from '../components/community-entries';
@@ -184,20 +185,14 @@ export function SettingsPage() {
           </button>
         )}
         {deletion.state === 'confirming' && (
-          <div className="note note-error" role="alertdialog" aria-labelledby="confirm-text">
-            <p id="confirm-text">
-              Bác chắc chắn muốn xóa hết tiến độ học, câu hỏi và cài đặt{signedIn ? ', trên máy này và trên máy chủ của trợ lý' : ''}? Không
-              lấy lại được.
-            </p>
-            <div className="nav-row">
-              <button type="button" className="btn btn-secondary" onClick={() => setDeletion({ state: 'idle' })} autoFocus>
-                Không xóa
-              </button>
-              <button type="button" className="btn btn-danger" onClick={() => void deleteEverywhere()}>
-                Xóa hết
-              </button>
-            </div>
-          </div>
+          <ConfirmNote
+            questionId="confirm-text"
+            question={`Bác chắc chắn muốn xóa hết tiến độ học, câu hỏi và cài đặt${signedIn ? ', trên máy này và trên máy chủ của trợ lý' : ''}? Không lấy lại được.`}
+            cancelText="Không xóa"
+            confirmText="Xóa hết"
+            onCancel={() => setDeletion({ state: 'idle' })}
+            onConfirm={() => void deleteEverywhere()}
+          />
         )}
         {deletion.state === 'working' && <p role="status">Đang xóa…</p>}
         {deletion.state === 'failed' && (

@@ -38,6 +38,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell the citizen about a failed request: an ApiError's own message, else `fallback`. */
+export const errorText = (e: unknown, fallback: string): string => (e instanceof ApiError ? e.message : fallback);
+
 export const OFFLINE_MESSAGE = 'Chưa kết nối được. Bác kiểm tra Wi-Fi hoặc 4G rồi bấm "Thử lại".';
 const BUSY_MESSAGE = 'Máy chủ đang bận. Bác chờ một lát rồi bấm "Thử lại", hoặc nhờ Tổ công nghệ số cộng đồng giúp.';
 export const NOT_SIGNED_IN_MESSAGE = 'Chưa kết nối được với máy chủ của trợ lý. Bác kiểm tra mạng rồi thử lại nhé.';

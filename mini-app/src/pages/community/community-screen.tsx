@@ -1,7 +1,7 @@
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { RoleGate } from '../../components/role-gate';
 import { Screen } from '../../components/screen';
-import { accountStore, isTeamMember, refreshProfile } from '../../stores/account';
-import { useStore } from '../../stores/store';
+import { isTeamMember } from '../../stores/account';
 
 /**
  * A community screen: it needs the account on the server (referrals and households live there), and with
@@ -9,30 +9,15 @@ import { useStore } from '../../stores/store';
  * errors. A role granted since signing in is picked up by reading the profile again.
  */
 export function CommunityScreen({ title, need, children }: { title: string; need?: 'member'; children: ReactNode }) {
-  const { status, profile } = useStore(accountStore);
-  const allowed = need !== 'member' || isTeamMember(profile);
-  useEffect(() => {
-    if (status === 'signed-in' && !allowed) void refreshProfile();
-  }, [status, allowed]);
-
-  let body: ReactNode = children;
-  if (status === 'starting') body = <p role="status">Đang đăng nhập…</p>;
-  else if (status !== 'signed-in')
-    body = (
-      <p className="note note-info">
-        Phần này cần kết nối với máy chủ của trợ lý. Bác kiểm tra Wi-Fi hoặc 4G rồi mở lại ứng dụng nhé.
-      </p>
-    );
-  else if (!allowed)
-    body = (
-      <p className="note note-info">
-        Trang này dành cho thành viên Tổ công nghệ số cộng đồng. Bác liên hệ cán bộ phường, xã để tham gia.
-      </p>
-    );
-
   return (
     <Screen title={title} className="community-screen">
-      {body}
+      <RoleGate
+        has={(profile) => need !== 'member' || isTeamMember(profile)}
+        signedOut={<p className="note note-info">Phần này cần kết nối với máy chủ của trợ lý. Bác kiểm tra Wi-Fi hoặc 4G rồi mở lại ứng dụng nhé.</p>}
+        denied={<p className="note note-info">Trang này dành cho thành viên Tổ công nghệ số cộng đồng. Bác liên hệ cán bộ phường, xã để tham gia.</p>}
+      >
+        {children}
+      </RoleGate>
     </Screen>
   );
 }

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useParams } from 'zmp-ui';
 import { ErrorNote } from '../../components/error-note';
+import { Form, FormNotes, SubmitRow } from '../../components/form';
 import { useGo } from '../../components/use-go';
-import { ApiError } from '../../services/api';
+import { errorText } from '../../services/api';
 import { recordHelpSession } from '../../services/community-api';
 import { useStore } from '../../stores/store';
 import { CommunityScreen } from './community-screen';
@@ -77,7 +78,7 @@ function HelpSession() {
       setSaved(true);
       await loadMentees();
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : 'Chưa lưu được buổi hỗ trợ.');
+      setProblem(errorText(e, 'Chưa lưu được buổi hỗ trợ.'));
     } finally {
       setBusy(false);
     }
@@ -106,13 +107,7 @@ function HelpSession() {
         Buổi hỗ trợ với <strong>{mentee.name}</strong> hôm nay.
       </p>
       <p className="card-meta">Đã hỗ trợ trước đây: {mentee.helpSessions} buổi</p>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
+      <Form onSubmit={save}>
         <fieldset className="setting">
           <legend>Bác đã giúp gì?</legend>
           <div className="check-list">
@@ -134,17 +129,9 @@ function HelpSession() {
             {note.length}/{NOTE_MAX} ký tự
           </p>
         </div>
-        {problem && (
-          <p className="note note-error" role="alert">
-            {problem}
-          </p>
-        )}
-        <div className="choice-stack">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Đang lưu…' : 'Lưu buổi hỗ trợ'}
-          </button>
-        </div>
-      </form>
+        <FormNotes problem={problem} />
+        <SubmitRow text="Lưu buổi hỗ trợ" busy={busy} busyText="Đang lưu…" stacked />
+      </Form>
     </>
   );
 }

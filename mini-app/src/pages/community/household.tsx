@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
+import { CodeInput } from '../../components/code-input';
+import { ConfirmNote } from '../../components/confirm-note';
 import { ErrorNote } from '../../components/error-note';
+import { Form, FormNotes, SubmitRow } from '../../components/form';
 import { Icon } from '../../components/icons';
 import { ListenButton } from '../../components/listen-button';
-import { ApiError } from '../../services/api';
+import { errorText } from '../../services/api';
 import { createHousehold, fetchHousehold, groupCode, joinHousehold, leaveHousehold, type Household } from '../../services/community-api';
 import { shareText } from '../../services/zalo';
 import { CommunityScreen } from './community-screen';
@@ -21,8 +24,6 @@ export function HouseholdPage() {
 
 const EXPLAIN =
   'Cả nhà cùng học dùng điện thoại và dịch vụ công. Người trong nhóm gia đình chỉ thấy tên của nhau và ai đã đạt kỹ năng số cơ bản. Không ai thấy câu hỏi hay bài kiểm tra của người khác. Khi một người trong nhà đạt kỹ năng số cơ bản, gia đình được tính là Gia đình số.';
-
-const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? e.message : fallback);
 
 function HouseholdView() {
   const [household, setHousehold] = useState<Household | null | undefined>(undefined);
@@ -84,39 +85,15 @@ function NoHousehold({ onChanged }: { onChanged: (h: Household | null) => void }
       </section>
       <section className="setting" aria-labelledby="household-join">
         <h2 id="household-join">Người nhà đã lập nhóm</h2>
-        <form
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            join();
-          }}
-        >
+        <Form onSubmit={join}>
           <label htmlFor="household-code" className="field-label">
             Mã gia đình người nhà gửi cho bác
           </label>
-          <input
-            id="household-code"
-            className="code-input"
-            type="text"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            autoComplete="off"
-            autoCapitalize="characters"
-            spellCheck={false}
-            maxLength={20}
-          />
-          <div className="choice-stack">
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              Vào nhóm gia đình
-            </button>
-          </div>
-        </form>
+          <CodeInput id="household-code" value={code} onChange={setCode} />
+          <SubmitRow text="Vào nhóm gia đình" busy={busy} stacked />
+        </Form>
       </section>
-      {problem && (
-        <p className="note note-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormNotes problem={problem} />
     </>
   );
 }
@@ -207,17 +184,14 @@ function Members({ household, onChanged, onRefresh }: { household: Household; on
           </button>
         </div>
       ) : (
-        <div className="note note-error" role="alertdialog" aria-labelledby="leave-text">
-          <p id="leave-text">Bác rời nhóm gia đình? Người trong nhà sẽ không thấy bác trong nhóm nữa. Muốn vào lại, bác cần mã gia đình.</p>
-          <div className="nav-row">
-            <button type="button" className="btn btn-secondary" onClick={() => setLeaving('idle')} autoFocus>
-              Không rời
-            </button>
-            <button type="button" className="btn btn-danger" onClick={() => void leave()}>
-              Rời nhóm
-            </button>
-          </div>
-        </div>
+        <ConfirmNote
+          questionId="leave-text"
+          question="Bác rời nhóm gia đình? Người trong nhà sẽ không thấy bác trong nhóm nữa. Muốn vào lại, bác cần mã gia đình."
+          cancelText="Không rời"
+          confirmText="Rời nhóm"
+          onCancel={() => setLeaving('idle')}
+          onConfirm={() => void leave()}
+        />
       )}
       {problem && <ErrorNote message={problem} />}
     </>

@@ -1,4 +1,4 @@
-import { ApiError } from '../../services/api';
+import { ApiError, errorText } from '../../services/api';
 import { fetchMemberInfo, fetchMentees, type MemberInfo, type Mentee } from '../../services/community-api';
 import { createStore } from '../../stores/store';
 
@@ -14,8 +14,6 @@ export interface MemberState {
 }
 
 export const memberStore = createStore<MemberState>({ info: null, infoError: '', notMember: false, mentees: null, menteesError: '', target: 5 });
-
-const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? e.message : fallback);
 
 export async function loadMemberInfo(): Promise<void> {
   memberStore.set((s) => ({ ...s, infoError: '' }));

@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
+import { ConfirmNote } from '../../components/confirm-note';
 import { ErrorNote } from '../../components/error-note';
+import { FormNotes } from '../../components/form';
 import { Icon } from '../../components/icons';
 import { lessonPath } from '../../components/recommendation-card';
 import { useGo } from '../../components/use-go';
-import { ApiError } from '../../services/api';
+import { errorText } from '../../services/api';
 import { groupCode, rotateReferralCode, type MemberInfo, type Mentee } from '../../services/community-api';
 import { saveBlob } from '../../services/download';
 import { saveImageInZalo, shareReferral } from '../../services/zalo';
@@ -85,7 +87,7 @@ function ReferralCard({ info }: { info: MemberInfo }) {
         drawCard(canvas.current, img, info);
         setDrawn(true);
       },
-      (e: unknown) => live && setQrError(e instanceof ApiError ? e.message : 'Chưa tải được mã QR.'),
+      (e: unknown) => live && setQrError(errorText(e, 'Chưa tải được mã QR.')),
     );
     return () => {
       live = false;
@@ -132,7 +134,7 @@ function ReferralCard({ info }: { info: MemberInfo }) {
       setRotating('idle');
       setNote('Đã đổi mã. Thẻ và đường link cũ không dùng được nữa: bác tải và in thẻ mới.');
     } catch (e) {
-      setRotateError(e instanceof ApiError ? e.message : 'Chưa đổi được mã.');
+      setRotateError(errorText(e, 'Chưa đổi được mã.'));
       setRotating('confirming');
     }
   }
@@ -163,11 +165,7 @@ function ReferralCard({ info }: { info: MemberInfo }) {
           <Icon name="share" /> Chia sẻ
         </button>
       </div>
-      {note && (
-        <p className="note note-ok" role="status">
-          {note}
-        </p>
-      )}
+      <FormNotes done={note} />
       {rotating === 'idle' ? (
         <div className="nav-row">
           <button type="button" className="btn btn-secondary" onClick={() => setRotating('confirming')}>
@@ -175,21 +173,19 @@ function ReferralCard({ info }: { info: MemberInfo }) {
           </button>
         </div>
       ) : (
-        <div className="note note-error" role="alertdialog" aria-labelledby="rotate-text">
-          <p id="rotate-text">
-            Đổi sang mã mới? Mã, đường link và thẻ đã in hiện nay sẽ không dùng được nữa; bác cần in thẻ mới. Những người bác đã giới thiệu vẫn ở trong
-            danh sách. Chỉ nên đổi khi thẻ bị mất hoặc bị dùng sai.
-          </p>
+        <ConfirmNote
+          questionId="rotate-text"
+          question="Đổi sang mã mới? Mã, đường link và thẻ đã in hiện nay sẽ không dùng được nữa; bác cần in thẻ mới. Những người bác đã giới thiệu vẫn ở trong danh sách. Chỉ nên đổi khi thẻ bị mất hoặc bị dùng sai."
+          cancelText="Không đổi"
+          confirmText="Đổi mã mới"
+          busyText="Đang đổi…"
+          busy={rotating === 'working'}
+          cancelDisabled={rotating === 'working'}
+          onCancel={() => setRotating('idle')}
+          onConfirm={() => void rotate()}
+        >
           {rotateError && <p>{rotateError}</p>}
-          <div className="nav-row">
-            <button type="button" className="btn btn-secondary" disabled={rotating === 'working'} onClick={() => setRotating('idle')} autoFocus>
-              Không đổi
-            </button>
-            <button type="button" className="btn btn-danger" disabled={rotating === 'working'} onClick={() => void rotate()}>
-              {rotating === 'working' ? 'Đang đổi…' : 'Đổi mã mới'}
-            </button>
-          </div>
-        </div>
+        </ConfirmNote>
       )}
     </section>
   );

@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
+import { ConfirmNote } from '../../components/confirm-note';
 import { ErrorNote } from '../../components/error-note';
-import { ApiError } from '../../services/api';
+import { Form, FormNotes, SubmitRow } from '../../components/form';
+import { errorText } from '../../services/api';
 import { fetchAudit, fetchGrants, grantRole, revokeRole } from '../../services/officer-api';
 import type { AuditEntry, Grant } from '../../services/officer-types';
 import type { Role } from '../../services/types';
 import { vnDateTime } from '../../services/vn-time';
 import { OfficerScreen } from './officer-screen';
 import { useScope } from './use-scope';
+import { WardSelect } from './ward-select';
 
 /** Admins only: who holds which role where, granting and revoking, and the audit log of every officer's action. */
 export function AdminPage() {
@@ -43,8 +46,6 @@ export function normaliseId(typed: string): string {
   const s = typed.trim();
   return /^\d+$/.test(s) ? `zalo:${s}` : s;
 }
-
-const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? e.message : fallback);
 
 function Admin() {
   const [grants, setGrants] = useState<Grant[] | null>(null);
@@ -184,13 +185,7 @@ function GrantForm({ onGranted }: { onGranted: (grants: Grant[]) => void }) {
   }
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
+    <Form onSubmit={submit}>
       <div className="field">
         <label htmlFor="grant-id">Mã tài khoản Zalo</label>
         <input id="grant-id" type="text" value={id} onChange={(e) => setId(e.target.value)} aria-describedby="grant-id-hint" autoComplete="off" spellCheck={false} />
@@ -212,32 +207,12 @@ function GrantForm({ onGranted }: { onGranted: (grants: Grant[]) => void }) {
         <div className="field">
           <label htmlFor="grant-ward">Phường, xã</label>
           {scopeError && <ErrorNote message={scopeError} onRetry={retry} />}
-          <select id="grant-ward" value={ward} onChange={(e) => setWard(e.target.value)}>
-            <option value="">Chưa chọn</option>
-            {scope?.wards.map((w) => (
-              <option key={w} value={w}>
-                {w}
-              </option>
-            ))}
-          </select>
+          <WardSelect id="grant-ward" wards={scope?.wards} value={ward} onChange={setWard} />
         </div>
       )}
-      {problem && (
-        <p className="note note-error" role="alert">
-          {problem}
-        </p>
-      )}
-      {done && (
-        <p className="note note-ok" role="status">
-          {done}
-        </p>
-      )}
-      <div className="nav-row">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Đang cấp…' : 'Cấp quyền'}
-        </button>
-      </div>
-    </form>
+      <FormNotes problem={problem} done={done} />
+      <SubmitRow text="Cấp quyền" busy={busy} busyText="Đang cấp…" />
+    </Form>
   );
 }
 
@@ -271,19 +246,17 @@ function GrantItem({ grant: g, onRevoked }: { grant: Grant; onRevoked: (grants: 
           Thu hồi
         </button>
       ) : (
-        <div className="note note-error" role="alertdialog" aria-label="Xác nhận thu hồi quyền">
-          <p>
-            Thu hồi quyền {what} của {g.name}?
-          </p>
-          <div className="nav-row">
-            <button type="button" className="btn btn-secondary" onClick={() => setConfirming(false)} disabled={busy} autoFocus>
-              Không
-            </button>
-            <button type="button" className="btn btn-danger" onClick={() => void revoke()} disabled={busy}>
-              {busy ? 'Đang thu hồi…' : 'Thu hồi quyền'}
-            </button>
-          </div>
-        </div>
+        <ConfirmNote
+          label="Xác nhận thu hồi quyền"
+          question={`Thu hồi quyền ${what} của ${g.name}?`}
+          cancelText="Không"
+          confirmText="Thu hồi quyền"
+          busyText="Đang thu hồi…"
+          busy={busy}
+          cancelDisabled={busy}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => void revoke()}
+        />
       )}
       {problem && <ErrorNote message={problem} />}
     </div>

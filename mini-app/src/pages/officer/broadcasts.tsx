@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
+import { ConfirmNote } from '../../components/confirm-note';
 import { ErrorNote } from '../../components/error-note';
 import { Icon } from '../../components/icons';
 import { useGo } from '../../components/use-go';
-import { ApiError } from '../../services/api';
+import { errorText } from '../../services/api';
 import { cancelBroadcast, fetchBroadcasts } from '../../services/officer-api';
 import type { Broadcast, BroadcastReport, BroadcastStatus } from '../../services/officer-types';
 import { vnDate, vnDateTime } from '../../services/vn-time';
@@ -51,7 +52,7 @@ function BroadcastList() {
           setList(r.broadcasts);
           setError('');
         },
-        (e: unknown) => live && setError(e instanceof ApiError ? e.message : 'Chưa tải được danh sách tin.'),
+        (e: unknown) => live && setError(errorText(e, 'Chưa tải được danh sách tin.')),
       );
     void load();
     const timer = setInterval(() => void load(), REFRESH_MS);
@@ -102,7 +103,7 @@ function BroadcastItem({ broadcast: b, onChanged }: { broadcast: Broadcast; onCh
       onChanged(await cancelBroadcast(b.id));
       setConfirming(false);
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : 'Chưa hủy được. Bác thử lại nhé.');
+      setProblem(errorText(e, 'Chưa hủy được. Bác thử lại nhé.'));
     } finally {
       setBusy(false);
     }
@@ -138,17 +139,17 @@ function BroadcastItem({ broadcast: b, onChanged }: { broadcast: Broadcast; onCh
         </button>
       )}
       {confirming && (
-        <div className="note note-error" role="alertdialog" aria-labelledby={`${titleId}-confirm`}>
-          <p id={`${titleId}-confirm`}>Bác chắc chắn muốn hủy tin «{b.title}»? Tin chưa gửi sẽ không gửi nữa và tin sẽ không còn trong bảng tin.</p>
-          <div className="nav-row">
-            <button type="button" className="btn btn-secondary" onClick={() => setConfirming(false)} disabled={busy} autoFocus>
-              Không hủy
-            </button>
-            <button type="button" className="btn btn-danger" onClick={() => void cancel()} disabled={busy}>
-              {busy ? 'Đang hủy…' : 'Hủy tin'}
-            </button>
-          </div>
-        </div>
+        <ConfirmNote
+          questionId={`${titleId}-confirm`}
+          question={`Bác chắc chắn muốn hủy tin «${b.title}»? Tin chưa gửi sẽ không gửi nữa và tin sẽ không còn trong bảng tin.`}
+          cancelText="Không hủy"
+          confirmText="Hủy tin"
+          busyText="Đang hủy…"
+          busy={busy}
+          cancelDisabled={busy}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => void cancel()}
+        />
       )}
       {problem && <ErrorNote message={problem} />}
     </article>

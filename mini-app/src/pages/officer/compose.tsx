@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { ErrorNote } from '../../components/error-note';
+import { Form, SubmitRow } from '../../components/form';
 import { TipCard } from '../../components/tip-card';
 import { useGo } from '../../components/use-go';
 import { ApiError, OFFLINE_MESSAGE } from '../../services/api';
@@ -73,22 +74,11 @@ function Compose() {
   if (state.step === 'preview' && state.preview)
     return <PreviewStep preview={state.preview} form={state.form} busy={state.busy} onSend={() => void send()} onEdit={() => composeStore.set((s) => ({ ...s, step: 'edit' }))} />;
   return (
-    <form
-      className="compose"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void preview();
-      }}
-    >
+    <Form className="compose" onSubmit={preview}>
       <ComposeFields form={state.form} scope={scope} />
       <Problems problems={state.problems} />
-      <div className="nav-row">
-        <button type="submit" className="btn btn-primary" disabled={state.busy}>
-          {state.busy ? 'Đang kiểm tra…' : 'Xem trước'}
-        </button>
-      </div>
-    </form>
+      <SubmitRow text="Xem trước" busy={state.busy} busyText="Đang kiểm tra…" />
+    </Form>
   );
 }
 

@@ -1,8 +1,8 @@
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { RoleGate } from '../../components/role-gate';
 import { Screen } from '../../components/screen';
 import { useGo } from '../../components/use-go';
-import { accountStore, canUseConsole, isAdmin, refreshProfile } from '../../stores/account';
-import { useStore } from '../../stores/store';
+import { canUseConsole, isAdmin } from '../../stores/account';
 
 /**
  * A screen of the officers' console (or, with need="admin", of the admin screen). Shown only to someone whose
@@ -11,25 +11,6 @@ import { useStore } from '../../stores/store';
  */
 export function OfficerScreen({ title, need = 'officer', back = true, children }: { title: string; need?: 'officer' | 'admin'; back?: boolean; children: ReactNode }) {
   const navigate = useGo();
-  const { status, profile } = useStore(accountStore);
-  const allowed = need === 'admin' ? isAdmin(profile) : canUseConsole(profile);
-  useEffect(() => {
-    if (status === 'signed-in' && !allowed) void refreshProfile();
-  }, [status, allowed]);
-
-  let body: ReactNode = children;
-  if (status === 'starting') body = <p role="status">Đang đăng nhập…</p>;
-  else if (status !== 'signed-in')
-    body = <p className="note note-info">Trang này dành cho cán bộ phường, xã. Bác cần mở ứng dụng trong Zalo và có kết nối mạng để đăng nhập.</p>;
-  else if (!allowed)
-    body = (
-      <p className="note note-info">
-        {need === 'admin'
-          ? 'Tài khoản của bác không có quyền quản trị.'
-          : 'Tài khoản của bác chưa được cấp quyền cán bộ phường, xã. Bác liên hệ quản trị viên của tỉnh để được cấp quyền.'}
-      </p>
-    );
-
   return (
     <Screen title={title} className="officer-screen">
       {back && (
@@ -37,7 +18,19 @@ export function OfficerScreen({ title, need = 'officer', back = true, children }
           Về trang cán bộ
         </button>
       )}
-      {body}
+      <RoleGate
+        has={need === 'admin' ? isAdmin : canUseConsole}
+        signedOut={<p className="note note-info">Trang này dành cho cán bộ phường, xã. Bác cần mở ứng dụng trong Zalo và có kết nối mạng để đăng nhập.</p>}
+        denied={
+          <p className="note note-info">
+            {need === 'admin'
+              ? 'Tài khoản của bác không có quyền quản trị.'
+              : 'Tài khoản của bác chưa được cấp quyền cán bộ phường, xã. Bác liên hệ quản trị viên của tỉnh để được cấp quyền.'}
+          </p>
+        }
+      >
+        {children}
+      </RoleGate>
     </Screen>
   );
 }

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
+import { ConfirmNote } from '../../components/confirm-note';
 import { ErrorNote } from '../../components/error-note';
-import { ApiError } from '../../services/api';
+import { Form, FormNotes, SubmitRow } from '../../components/form';
+import { errorText } from '../../services/api';
 import { addTeamMember, createTeam, fetchTeams, removeTeamMember } from '../../services/officer-api';
 import type { Team } from '../../services/officer-types';
 import { EXTERNAL_ID, normaliseId } from './admin';
 import { OfficerScreen } from './officer-screen';
 import { useScope } from './use-scope';
+import { WardSelect } from './ward-select';
 
 /**
  * Tổ công nghệ số cộng đồng of the officer's wards: set up a team, add a member by their Zalo id (they get the
@@ -18,8 +21,6 @@ export function TeamsPage() {
     </OfficerScreen>
   );
 }
-
-const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? e.message : fallback);
 
 function Teams() {
   const [teams, setTeams] = useState<Team[] | null>(null);
@@ -88,13 +89,7 @@ function NewTeamForm({ onCreated }: { onCreated: (teams: Team[]) => void }) {
   }
 
   return (
-    <form
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
+    <Form onSubmit={submit}>
       <div className="field">
         <label htmlFor="team-name">Tên tổ</label>
         <input id="team-name" type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" aria-describedby="team-name-hint" />
@@ -108,32 +103,12 @@ function NewTeamForm({ onCreated }: { onCreated: (teams: Team[]) => void }) {
       ) : (
         <div className="field">
           <label htmlFor="team-ward">Phường, xã</label>
-          <select id="team-ward" value={ward} onChange={(e) => setWard(e.target.value)}>
-            <option value="">Chưa chọn</option>
-            {scope?.wards.map((w) => (
-              <option key={w} value={w}>
-                {w}
-              </option>
-            ))}
-          </select>
+          <WardSelect id="team-ward" wards={scope?.wards} value={ward} onChange={setWard} />
         </div>
       )}
-      {problem && (
-        <p className="note note-error" role="alert">
-          {problem}
-        </p>
-      )}
-      {done && (
-        <p className="note note-ok" role="status">
-          {done}
-        </p>
-      )}
-      <div className="nav-row">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Đang lập…' : 'Lập tổ'}
-        </button>
-      </div>
-    </form>
+      <FormNotes problem={problem} done={done} />
+      <SubmitRow text="Lập tổ" busy={busy} busyText="Đang lập…" />
+    </Form>
   );
 }
 
@@ -190,36 +165,22 @@ function TeamCard({ team, onChanged }: { team: Team; onChanged: (teams: Team[]) 
                   Bỏ khỏi tổ
                 </button>
               ) : (
-                <div className="note note-error" role="alertdialog" aria-label="Xác nhận bỏ khỏi tổ">
-                  <p>
-                    Bỏ {m.name} ({m.externalId}) khỏi {team.name}? Người này mất quyền thành viên tổ, mã giới thiệu của họ thôi dùng được.
-                  </p>
-                  <div className="nav-row">
-                    <button type="button" className="btn btn-secondary" onClick={() => setRemoving(null)} autoFocus>
-                      Không
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-danger"
-                      disabled={busy}
-                      onClick={() => void change(() => removeTeamMember(team.id, m.externalId), `Đã bỏ ${m.externalId} khỏi tổ.`)}
-                    >
-                      {busy ? 'Đang bỏ…' : 'Bỏ khỏi tổ'}
-                    </button>
-                  </div>
-                </div>
+                <ConfirmNote
+                  label="Xác nhận bỏ khỏi tổ"
+                  question={`Bỏ ${m.name} (${m.externalId}) khỏi ${team.name}? Người này mất quyền thành viên tổ, mã giới thiệu của họ thôi dùng được.`}
+                  cancelText="Không"
+                  confirmText="Bỏ khỏi tổ"
+                  busyText="Đang bỏ…"
+                  busy={busy}
+                  onCancel={() => setRemoving(null)}
+                  onConfirm={() => void change(() => removeTeamMember(team.id, m.externalId), `Đã bỏ ${m.externalId} khỏi tổ.`)}
+                />
               )}
             </li>
           ))}
         </ul>
       )}
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add();
-        }}
-      >
+      <Form onSubmit={add}>
         <div className="field">
           <label htmlFor={inputId}>Thêm thành viên: mã tài khoản Zalo</label>
           <input
@@ -235,22 +196,9 @@ function TeamCard({ team, onChanged }: { team: Team; onChanged: (teams: Team[]) 
             Dạng zalo:1234567890. Người được thêm mở lại ứng dụng là thấy trang Đại sứ số.
           </p>
         </div>
-        {problem && (
-          <p className="note note-error" role="alert">
-            {problem}
-          </p>
-        )}
-        {done && (
-          <p className="note note-ok" role="status">
-            {done}
-          </p>
-        )}
-        <div className="nav-row">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Thêm vào tổ
-          </button>
-        </div>
-      </form>
+        <FormNotes problem={problem} done={done} />
+        <SubmitRow text="Thêm vào tổ" busy={busy} />
+      </Form>
     </article>
   );
 }

@@ -444,8 +444,11 @@ describe.skipIf(SKIP_BROWSER)(browserSuiteTitle('officers\' console, admin scree
         [l.id, ctx.catalog.inTopic(topic)[0]!.id],
       );
     }
-    const asked = await callApi('/api/chat', token, { method: 'POST', body: JSON.stringify({ message: 'cach kich hoat vneid muc 2' }) });
-    expect(asked.status).toBe(200);
+    // Asked twice: the dashboard lists only questions asked at least twice.
+    for (let i = 0; i < 2; i++) {
+      const asked = await callApi('/api/chat', token, { method: 'POST', body: JSON.stringify({ message: 'cach kich hoat vneid muc 2' }) });
+      expect(asked.status).toBe(200);
+    }
     await ctx.questionStats.flush();
 
     const officer = await person({ role: 'officer', roleWard: WARD_C });

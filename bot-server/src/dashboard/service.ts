@@ -24,6 +24,7 @@ export interface TrendPoint {
 }
 
 const WEEK = 7 * 86_400_000;
+const MIN_ASKED = 2;
 
 /**
  * The figures officers report: per ward, against the plan's targets, as of a moment (now, or a quarter's end).
@@ -91,12 +92,16 @@ export class Dashboard {
   }
 
   /** The most asked questions this week (already redacted when counted), over these wards. */
+  /**
+   * Only questions asked at least MIN_ASKED times are shown: redaction removes ID, phone and account numbers, but a
+   * one-off question can still name a person or a house; a question many ask is about the service, not a person.
+   */
   async topQuestions(wards: readonly string[], limit = 10, now = new Date()): Promise<{ question: string; asked: number }[]> {
     return this.db.query<{ question: string; asked: number }>(
       `SELECT min(sample) AS question, sum(asked)::int AS asked FROM question_stats
        WHERE week = $1::date AND ward = ANY($2::text[])
-       GROUP BY question ORDER BY asked DESC, question LIMIT $3`,
-      [weekOf(now), wards, limit],
+       GROUP BY question HAVING sum(asked) >= $4 ORDER BY asked DESC, question LIMIT $3`,
+      [weekOf(now), wards, limit, MIN_ASKED],
     );
   }
 }

@@ -35,7 +35,8 @@ export function updateMastery(p: number, correct: boolean): number {
 }
 
 export function updateMasteryAll(p: number, answers: readonly boolean[]): number {
-  return answers.reduce(updateMastery, p);
+  // Clamped first, so that even a prior of exactly 0 or 1 with no answers comes back a probability in (0, 1).
+  return answers.reduce(updateMastery, clampOpen(p));
 }
 
 /** Having seen every step of a lesson of this level. */

@@ -12,7 +12,10 @@ export function makeTempDir(prefix = 'bhvs-test-'): { path: string; remove: () =
 
 /** A configuration for tests: embedded database in a fresh folder, quiet logs, no rate limit surprises. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000' }), ...overrides };
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_USER_PER_MINUTE: '10000', WS_CONNECTIONS_PER_IP: '10000' }),
+    ...overrides,
+  };
 }
 
 /** A full context (database migrated, lessons indexed) on a fresh embedded database. */

@@ -48,6 +48,18 @@ function vietnameseError(error: FastifyError, body: unknown): { status: number; 
   return { status: 500, error: 'Có lỗi, bác thử lại sau ít phút.', code: 'INTERNAL' };
 }
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  websocket: boolean;
+}
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route the app serves (HEAD twins left out): the fuzz and access tests walk all of them. */
+export function listRoutes(app: FastifyInstance): RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
 /** Builds the app without listening, so tests use inject() or their own port. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -57,6 +69,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Refuse what the schema does not allow instead of repairing it: 5 is not a question, and an unknown
     // property is an error, not something to drop silently.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, websocket: Boolean((route as { websocket?: boolean }).websocket) });
+    }
   });
   // JSON only: text/plain would otherwise reach validation and get a misleading message.
   app.removeContentTypeParser('text/plain');

@@ -14,7 +14,17 @@ const EnvSchema = z.object({
   MINI_APP_DIR: z.string().min(1).default(resolve(REPO_ROOT, 'mini-app/www')),
   AREAS_FILE: z.string().min(1).default(resolve(REPO_ROOT, 'bot-server/config/areas.json')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  // Requests per minute per address, and per signed-in learner. An address can be a whole ward office's Wi-Fi or a
+  // carrier's shared address (CGNAT), so it gets more room than one person.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  // Open WebSockets per address and in all; a socket past either limit is closed with a Vietnamese reason.
+  WS_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
+  WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  // Origins (besides this server's own pages) whose scripts may call the API: the Zalo Mini App's web view.
+  CORS_ORIGINS: z.string().default('https://h5.zdn.vn,zbrowser://h5.zdn.vn'),
+  // Days a signed-in learner's (redacted) chat history is kept before it is purged.
+  CHAT_HISTORY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   RETRIEVAL_CACHE_SIZE: z.coerce.number().int().min(0).default(5000),
   NODE_ENV: z.string().default('development'),
   // Optional language model and embeddings (OpenAI-compatible endpoints). Unset: everything stays offline.
@@ -57,7 +67,14 @@ export interface Config {
   /** The province and wards this deployment serves. */
   areasFile: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Requests per minute per address and per signed-in learner. */
   rateLimitPerMinute: number;
+  rateLimitUserPerMinute: number;
+  wsConnectionsPerIp: number;
+  wsMaxConnections: number;
+  /** Origins allowed to call the API from another site (the mini app inside Zalo). */
+  corsOrigins: string[];
+  chatHistoryDays: number;
   /** Ranked results kept for repeated questions; 0 turns the cache off. */
   retrievalCacheSize: number;
   production: boolean;
@@ -108,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     areasFile: resolve(e.AREAS_FILE),
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitUserPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+    wsConnectionsPerIp: e.WS_CONNECTIONS_PER_IP,
+    wsMaxConnections: e.WS_MAX_CONNECTIONS,
+    corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
+    chatHistoryDays: e.CHAT_HISTORY_DAYS,
     retrievalCacheSize: e.RETRIEVAL_CACHE_SIZE,
     production: e.NODE_ENV === 'production',
     zalo: e.ZALO_APP_ID && e.ZALO_APP_SECRET ? { appId: e.ZALO_APP_ID, appSecret: e.ZALO_APP_SECRET, graphUrl: e.ZALO_GRAPH_URL } : undefined,

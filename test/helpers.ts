@@ -13,7 +13,7 @@ export function makeTempDir(prefix = 'bhvs-test-'): { path: string; remove: () =
 /** A configuration for tests: embedded database in a fresh folder, quiet logs, no rate limit surprises. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_USER_PER_MINUTE: '10000', WS_CONNECTIONS_PER_IP: '10000' }),
+    ...loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_USER_PER_MINUTE: '10000', WS_CONNECTIONS_PER_IP: '10000', JOBS_INTERVAL_MS: '0' }),
     ...overrides,
   };
 }

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { chatPlugin, websocketOptions } from './chat/plugin.js';
@@ -20,6 +19,9 @@ import { dashboardPlugin } from './dashboard/plugin.js';
 import { communityCitizenPlugin } from './community/citizen-plugin.js';
 import { communityMemberPlugin } from './community/member-plugin.js';
 import { communityOfficerPlugin } from './community/officer-plugin.js';
+import { applySecurity } from './security/headers.js';
+import { RATE_LIMITED, registerRateLimits } from './security/rate-limits.js';
+import { SocketLimits } from './security/socket-limits.js';
 
 const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -39,9 +41,7 @@ function vietnameseError(error: FastifyError, body: unknown): { status: number; 
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, error: 'Chỉ nhận dữ liệu dạng JSON.', code: 'UNSUPPORTED_MEDIA_TYPE' };
   }
-  if (error.statusCode === 429) {
-    return { status: 429, error: 'Bác gửi nhanh quá, bác chờ một chút rồi hỏi lại nhé.', code: 'RATE_LIMITED' };
-  }
+  if (error.statusCode === 429) return { status: 429, ...RATE_LIMITED };
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, error: 'Yêu cầu không hợp lệ.', code: 'BAD_REQUEST' };
   }
@@ -88,15 +88,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => {
     reply.code(404).send({ error: 'Không tìm thấy trang này.', code: 'NOT_FOUND' });
   });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-  });
+  applySecurity(app, { corsOrigins: ctx.config.corsOrigins, publicUrl: ctx.config.publicUrl, production: ctx.config.production });
 
   // Static files first: routes registered before the rate limiter are not counted, so opening the app and its
   // pictures does not use up a citizen's budget of questions.
   await app.register(webPlugin, { miniAppDir: ctx.config.miniAppDir, mediaDir: join(ctx.config.knowledgeDir, MEDIA_FOLDER) });
-  await app.register(rateLimit, { max: ctx.config.rateLimitPerMinute, timeWindow: '1 minute' });
+  const limits = await registerRateLimits(app, { perAddress: ctx.config.rateLimitPerMinute, perLearner: ctx.config.rateLimitUserPerMinute });
   await app.register(websocket, websocketOptions);
   await app.register(healthPlugin, { db: ctx.db, catalog: ctx.catalog });
   await app.register(lessonsPlugin, { catalog: ctx.catalog });
@@ -112,6 +109,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     learning: ctx.learning,
     hub: ctx.hub,
     questionStats: ctx.questionStats,
+    history: ctx.history,
+    socketLimits: new SocketLimits({ perAddress: ctx.config.wsConnectionsPerIp, total: ctx.config.wsMaxConnections }),
+    addressExceeded: limits.addressExceeded,
   });
   await app.register(tipsPlugin, { areas: ctx.areas, broadcasts: ctx.broadcasts, auth });
   await app.register(broadcastPlugin, { broadcasts: ctx.broadcasts, catalog: ctx.catalog, areas: ctx.areas, auth, linkDomains: ctx.config.tipLinkDomains, onCreated: () => ctx.outbox.kick() });
@@ -134,11 +134,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   let statsTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     if (ctx.config.outboxIntervalMs > 0) ctx.outbox.start(ctx.config.outboxIntervalMs, app.log);
+    if (ctx.config.jobsIntervalMs > 0) ctx.scheduler.start(ctx.config.jobsIntervalMs, app.log);
     statsTimer = setInterval(() => ctx.questionStats.flush().catch((err: Error) => app.log.warn({ err: err.message }, 'question stats not written')), 5000);
   });
   app.addHook('onClose', async () => {
     clearInterval(statsTimer);
     await ctx.outbox.stop();
+    await ctx.scheduler.stop();
     await ctx.questionStats.flush().catch(() => {});
     await ctx.close();
   });

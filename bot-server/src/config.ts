@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   TIP_LINK_DOMAINS: z.string().default('gov.vn,chinhphu.vn'),
   // How often the server looks for broadcasts to fan out and pushes to send; 0 = never (tests drive it themselves).
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  // How often the server checks for periodic work (retention purges run once an hour); 0 = never (tests).
+  JOBS_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   // Where this server is reached from outside (referral links when there is no Zalo app id).
   PUBLIC_URL: z.string().url().optional(),
 });
@@ -93,6 +95,7 @@ export interface Config {
   /** Domains (and their subdomains) a tip may link to. */
   tipLinkDomains: string[];
   outboxIntervalMs: number;
+  jobsIntervalMs: number;
   publicUrl?: string;
   /** An embedding model used beside the offline hashing space; unset = hashing only. */
   embeddings?: { baseURL: string; apiKey: string; model: string; dim: number; batchSize: number };
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInPerMinute: e.SIGN_IN_PER_MINUTE,
     zaloPush: e.ZALO_OA_ACCESS_TOKEN ? { baseUrl: e.ZALO_OPENAPI_URL, accessToken: e.ZALO_OA_ACCESS_TOKEN, appLink: e.ZALO_MINI_APP_LINK } : undefined,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
+    jobsIntervalMs: e.JOBS_INTERVAL_MS,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     tipLinkDomains: e.TIP_LINK_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
     llm: e.LLM_BASE_URL && e.LLM_MODEL ? { baseURL: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY ?? '', model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS } : undefined,

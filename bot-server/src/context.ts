@@ -22,6 +22,9 @@ import { Households } from './community/households.js';
 import { Leaderboard } from './community/leaderboard.js';
 import { Referrals } from './community/referrals.js';
 import { Teams } from './community/teams.js';
+import { ChatHistory } from './chat/history.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { retentionJob } from './privacy/retention.js';
 
 /** Everything a request needs, opened once per process: the server, the CLI and the benchmarks share it. */
 export interface AppContext {
@@ -44,6 +47,9 @@ export interface AppContext {
   referrals: Referrals;
   households: Households;
   leaderboard: Leaderboard;
+  history: ChatHistory;
+  /** Periodic work done once across processes (retention purges). */
+  scheduler: Scheduler;
   ingest: IngestReport;
   /**
    * Settles when the configured embedding space is complete and searched (resolves with its name), or when
@@ -112,6 +118,8 @@ export async function openContext(
       referrals: new Referrals(db, catalog, learners, learning),
       households: new Households(db, catalog),
       leaderboard: new Leaderboard(db, catalog),
+      history: new ChatHistory(db),
+      scheduler: new Scheduler(db, [retentionJob({ chatHistoryDays: config.chatHistoryDays })]),
       ingest,
       vectorSpaceReady,
       close,

@@ -17,8 +17,8 @@ interface Socket {
 
 /**
  * The mini apps connected to this server process, by learner: a broadcast is pushed to those that are open right
- * now (the rest get it through Zalo and in their feed). In-process; running several processes is the hardening
- * issue's work (LISTEN/NOTIFY).
+ * now (the rest get it through Zalo and in their feed). Other processes' broadcasts reach it through the outbox's
+ * LISTEN/NOTIFY channel.
  */
 export class LiveHub {
   private readonly byLearner = new Map<string, Set<Socket>>();

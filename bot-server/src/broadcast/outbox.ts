@@ -1,4 +1,5 @@
-import type { Db } from '../db/index.js';
+import { randomUUID } from 'node:crypto';
+import type { Db, Queryable } from '../db/index.js';
 import type { LessonCatalog } from '../lessons/catalog.js';
 import type { Topic } from '../lessons/schema.js';
 import type { LiveHub } from './live.js';
@@ -12,6 +13,8 @@ const RETRY_BASE_MS = 30_000;
 const RATE_LIMIT_PAUSE_MS = 60_000;
 /** A row claimed longer ago than this was being pushed by a process that died. */
 const CLAIM_LEASE_MS = 2 * 60_000;
+/** Tells every server process on the database that a broadcast is going out, for the mini apps open on it. */
+export const LIVE_TIPS_CHANNEL = 'bhvs_live_tips';
 
 export interface OutboxOptions {
   zalo?: ZaloPushConfig;
@@ -38,6 +41,8 @@ interface Claimed {
   status: string;
 }
 
+type Due = Claimed & { id: string; wards: string[]; topic: Topic | null; unfinished_lesson: string | null };
+
 /**
  * The durable outbox. Fan-out writes one delivery row per recipient (primary key: broadcast and learner, so a
  * fan-out repeated after a crash adds nobody twice) in one transaction; open mini apps get the tip at once over
@@ -52,6 +57,10 @@ export class Outbox {
   private again = false;
   private tick: (() => void) | undefined;
   private readonly now: () => Date;
+  /** This process, so it can tell its own notifications from other processes'. */
+  private readonly origin = randomUUID();
+  private unlisten: (() => Promise<void>) | undefined;
+  private listening: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -62,9 +71,14 @@ export class Outbox {
     this.now = opts.now ?? (() => new Date());
   }
 
-  /** Checks for due work every `intervalMs` until stop(). */
+  /** Checks for due work every `intervalMs` until stop(), and delivers other processes' broadcasts live here. */
   start(intervalMs = 1000, log?: OutboxOptions['log']): void {
+    if (this.timer) return;
     if (log) this.opts.log = log;
+    this.listening = this.db
+      .listen(LIVE_TIPS_CHANNEL, (payload) => void this.deliverNotified(payload))
+      .then((unlisten) => void (this.unlisten = unlisten))
+      .catch((err: Error) => this.opts.log?.warn({ err: err.message }, 'not listening for live tips'));
     const tick = () => {
       this.again = false;
       this.running = this.runOnce()
@@ -94,6 +108,55 @@ export class Outbox {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.listening;
+    await this.unlisten?.().catch(() => {});
+    this.unlisten = undefined;
+  }
+
+  /**
+   * Another process fanned a broadcast out: the mini apps open here that it targets get it now (their rows are
+   * claimed as delivered live first, so nobody gets it twice, and Zalo is not pushed to them).
+   */
+  async deliverNotified(payload: string): Promise<string[]> {
+    let note: { broadcast?: unknown; origin?: unknown };
+    try {
+      note = JSON.parse(payload) as typeof note;
+    } catch {
+      return [];
+    }
+    if (note.origin === this.origin || typeof note.broadcast !== 'string') return [];
+    const connected = this.hub.connectedLearners();
+    if (connected.length === 0) return [];
+    const now = this.now();
+    try {
+      const [b] = await this.db.query<Due>(
+        `SELECT * FROM broadcasts WHERE id = $1 AND status IN ('fanning_out', 'sent') AND send_at <= $2 AND expires_at > $2`,
+        [note.broadcast, now],
+      );
+      if (!b || pushableFrom(b.priority, now) > now) return [];
+      const live = await this.claimLive(this.db, b, connected);
+      this.hub.push(live, tipOf(b));
+      return live;
+    } catch (err) {
+      this.opts.log?.warn({ err: (err as Error).message }, 'live tip from another process not delivered');
+      return [];
+    }
+  }
+
+  /**
+   * Marks these connected learners' deliveries of a broadcast as delivered live, inserting rows not written yet
+   * and taking over rows still pending (never one being pushed or already settled); returns the learners claimed.
+   */
+  private async claimLive(q: Queryable, b: Due, connected: string[]): Promise<string[]> {
+    const rows = await q.query<{ learner_id: string }>(
+      `INSERT INTO broadcast_deliveries (broadcast_id, learner_id, status, channel, delivered_at)
+       SELECT $1, l.id, 'delivered', 'live', now() FROM learners l WHERE ${this.audienceSql()} AND l.id = ANY($6::uuid[])
+       ON CONFLICT (broadcast_id, learner_id) DO UPDATE SET status = 'delivered', channel = 'live', delivered_at = now()
+         WHERE broadcast_deliveries.status = 'pending'
+       RETURNING learner_id`,
+      [...this.audienceParams(b), connected],
+    );
+    return rows.map((r) => r.learner_id);
   }
 
   /** One round: fan out what is due, then push what is due. */
@@ -112,7 +175,6 @@ export class Outbox {
    */
   async fanOutNext(): Promise<string | undefined> {
     const now = this.now();
-    type Due = Claimed & { id: string; wards: string[]; topic: Topic | null; unfinished_lesson: string | null };
     const claimed = await this.db.transaction(async (tx) => {
       const [b] = await tx.query<Due>(
         `SELECT * FROM broadcasts WHERE status IN ('scheduled', 'fanning_out') AND send_at <= $1
@@ -123,16 +185,10 @@ export class Outbox {
       await tx.query(`UPDATE broadcasts SET status = 'fanning_out' WHERE id = $1`, [b.id]);
       const pushAt = pushableFrom(b.priority, now);
       const connected = pushAt <= now ? this.hub.connectedLearners() : [];
-      const live =
-        connected.length === 0
-          ? []
-          : await tx.query<{ learner_id: string }>(
-              `INSERT INTO broadcast_deliveries (broadcast_id, learner_id, status, channel, delivered_at)
-               SELECT $1, l.id, 'delivered', 'live', now() FROM learners l WHERE ${this.audienceSql()} AND l.id = ANY($6::uuid[])
-               ON CONFLICT DO NOTHING RETURNING learner_id`,
-              [...this.audienceParams(b), connected],
-            );
-      return { b, pushAt, live: live.map((r) => r.learner_id) };
+      const live = connected.length === 0 ? [] : await this.claimLive(tx, b, connected);
+      // Delivered on commit to every process on this database (deliverNotified), for the mini apps open there.
+      if (pushAt <= now) await tx.query('SELECT pg_notify($1, $2)', [LIVE_TIPS_CHANNEL, JSON.stringify({ broadcast: b.id, origin: this.origin })]);
+      return { b, pushAt, live };
     });
     if (!claimed) return undefined;
     const { b, pushAt, live } = claimed;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Assistant, ReplyTrace } from '../answering/assistant.js';
 import type { ChatReply } from '../answering/reply.js';
 import { type LearnerAuth, UNAUTHENTICATED } from '../identity/auth.js';
@@ -6,12 +6,15 @@ import type { Learner, Learners } from '../identity/learners.js';
 import type { LearningService } from '../learning/service.js';
 import type { LiveHub } from '../broadcast/live.js';
 import type { QuestionStats } from '../dashboard/question-stats.js';
-import { chatReplyJsonSchema, chatRequestJsonSchema, type ChatRequest, parseChatRequest } from './schema.js';
+import { htmlSafeJson } from '../security/headers.js';
+import { RATE_LIMITED } from '../security/rate-limits.js';
+import { CLOSE_FLOODING, CLOSE_TOO_MANY, FLOODING, FrameBudget, type SocketLimits, TOO_MANY_CONNECTIONS } from '../security/socket-limits.js';
+import type { ChatHistory } from './history.js';
+import { chatReplyJsonSchema, chatRequestJsonSchema, type ChatRequest, historyJsonSchema, parseChatRequest } from './schema.js';
 
-/** Per WebSocket connection: enough for a person, too little for a script hammering one socket. */
-const WS_BURST = 20;
-const WS_REFILL_PER_SECOND = 2;
 const WS_MAX_PAYLOAD_BYTES = 16 * 1024;
+/** A session token is 43 characters; anything much longer is not one. */
+const MAX_TOKEN_CHARS = 100;
 
 export interface ChatPluginOptions {
   assistant: Assistant;
@@ -21,6 +24,12 @@ export interface ChatPluginOptions {
   /** Signed-in sockets join it, to receive officers' tips live. */
   hub: LiveHub;
   questionStats: QuestionStats;
+  /** Signed-in learners' conversations (redacted questions only). */
+  history: ChatHistory;
+  /** Open sockets per address and in all. */
+  socketLimits: SocketLimits;
+  /** The per-address request budget, shared with HTTP: a question over the socket counts like one over HTTP. */
+  addressExceeded: (request: FastifyRequest) => Promise<boolean>;
 }
 
 /** Logs what happened without the citizen's words: those may hold personal data. */
@@ -33,9 +42,18 @@ function logReply(app: FastifyInstance, result: { reply: ChatReply; trace: Reply
 }
 
 export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions): Promise<void> {
-  const { assistant, learners, auth, learning, hub, questionStats } = opts;
-  // A signed-in learner's reply says what they are missing and what to learn next for them.
-  const personalise = (reply: ChatReply, learner: Learner | undefined) => (learner ? learning.personaliseReply(learner, reply) : reply);
+  const { assistant, learners, auth, learning, hub, questionStats, history, socketLimits } = opts;
+  // A signed-in learner's reply says what they are missing and what to learn next for them; their (redacted)
+  // question and the answer join their history. When personal data was taken out, `asked` tells the mini app
+  // what was kept, so the phone keeps the same.
+  const finish = async (question: string, result: { reply: ChatReply; trace: ReplyTrace }, learner: Learner | undefined) => {
+    const asked = result.trace.redacted;
+    questionStats.record(asked, learner?.ward);
+    const changed = asked !== question.normalize('NFC').trim() ? { asked } : {};
+    if (!learner) return { ...result.reply, ...changed };
+    await history.record(learner.id, asked, result.reply);
+    return { ...(await learning.personaliseReply(learner, result.reply)), ...changed };
+  };
 
   app.post<{ Body: ChatRequest }>(
     '/api/chat',
@@ -43,17 +61,32 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
     async (request) => {
       const started = performance.now();
       const result = await assistant.replyWithTrace(request.body.message);
-      const learner = auth.learnerOf(request);
-      questionStats.record(result.trace.redacted, learner?.ward);
-      const reply = await personalise(result.reply, learner);
+      const reply = await finish(request.body.message, result, auth.learnerOf(request));
       logReply(app, result, performance.now() - started, 'http');
       return reply;
     },
   );
 
-  app.get('/ws', { websocket: true }, (socket) => {
-    let tokens = WS_BURST;
-    let last = Date.now();
+  app.get('/api/chat/history', { onRequest: auth.require, schema: { response: { 200: historyJsonSchema } } }, async (request) => ({
+    messages: await history.recent(auth.learnerOf(request)!.id),
+  }));
+
+  app.delete(
+    '/api/chat/history',
+    { onRequest: auth.require, schema: { response: { 200: { type: 'object', required: ['deleted'], properties: { deleted: { type: 'integer' } } } } } },
+    async (request) => ({
+      deleted: await history.clear(auth.learnerOf(request)!.id),
+    }),
+  );
+
+  app.get('/ws', { websocket: true }, (socket, request) => {
+    const release = socketLimits.admit(request.ip);
+    if (!release) {
+      request.log.warn({ open: socketLimits.openSockets }, 'websocket refused: too many connections');
+      socket.close(CLOSE_TOO_MANY, TOO_MANY_CONNECTIONS);
+      return;
+    }
+    const budget = new FrameBudget();
     // Set by an 'auth' frame (browsers cannot send headers with a WebSocket); checked again for every question,
     // so an expired session or an erased learner is noticed at once.
     let sessionToken: string | undefined;
@@ -61,16 +94,20 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
     // Frames are handled concurrently, but an 'auth' applies to every question sent after it: a question waits for
     // the session check of an earlier 'auth' frame, so the mini app need not wait for the acknowledgement.
     let authChecked: Promise<unknown> = Promise.resolve();
-    socket.on('close', () => detach?.());
+    socket.on('close', () => {
+      release();
+      detach?.();
+    });
     const send = (payload: object) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(payload));
+      if (socket.readyState === socket.OPEN) socket.send(htmlSafeJson(JSON.stringify(payload)));
     };
     socket.on('message', async (data, isBinary) => {
-      const now = Date.now();
-      tokens = Math.min(WS_BURST, tokens + ((now - last) / 1000) * WS_REFILL_PER_SECOND);
-      last = now;
-      if (tokens < 1) return send({ type: 'error', error: 'Bác gửi nhanh quá, bác chờ một chút rồi hỏi lại nhé.', code: 'RATE_LIMITED' });
-      tokens -= 1;
+      const allowed = budget.take();
+      if (allowed === 'close') {
+        request.log.warn('websocket closed: flooding');
+        return socket.close(CLOSE_FLOODING, FLOODING);
+      }
+      if (allowed === 'refuse' || (await opts.addressExceeded(request))) return send({ type: 'error', ...RATE_LIMITED });
 
       let frame: unknown;
       try {
@@ -83,7 +120,7 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
       const replyId = typeof id === 'string' || typeof id === 'number' ? id : undefined;
       if (type === 'ping') return send({ type: 'pong', id: replyId });
       if (type === 'auth') {
-        const token = typeof body.token === 'string' && body.token.length <= 100 ? body.token : '';
+        const token = typeof body.token === 'string' && body.token.length <= MAX_TOKEN_CHARS ? body.token : '';
         authChecked = (async () => {
           const learner = token ? await learners.fromToken(token) : undefined;
           sessionToken = learner ? token : undefined;
@@ -114,8 +151,7 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
             send({ type: 'auth', ok: false, ...UNAUTHENTICATED });
           }
         }
-        questionStats.record(result.trace.redacted, learner?.ward);
-        const reply = await personalise(result.reply, learner);
+        const reply = await finish(parsed.value.message, result, learner);
         logReply(app, result, performance.now() - started, 'ws');
         send({ type: 'reply', id: replyId, ...reply });
       } catch (err) {

@@ -38,6 +38,8 @@ export const chatReplyJsonSchema = {
       properties: { id: { type: 'string' }, title: { type: 'string' }, text: { type: 'string' } },
     },
     generated: { type: 'boolean' },
+    // The question as kept (personal data replaced): what the mini app stores on the phone.
+    asked: { type: 'string' },
     choices: {
       type: 'array',
       items: { type: 'object', required: ['label', 'message'], properties: { label: { type: 'string' }, message: { type: 'string' } } },
@@ -63,3 +65,18 @@ export function parseChatRequest(input: unknown): ParsedChat {
   const onMessage = parsed.error.issues.some((i) => i.path[0] === 'message');
   return { ok: false, error: onMessage ? describeMessageProblem(body.message) : 'Yêu cầu không hợp lệ.' };
 }
+
+export const historyJsonSchema = {
+  type: 'object',
+  required: ['messages'],
+  properties: {
+    messages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['asked', 'answer', 'kind', 'at'],
+        properties: { asked: { type: 'string' }, answer: { type: 'string' }, kind: { type: 'string' }, lessonId: { type: 'string' }, at: { type: 'string' } },
+      },
+    },
+  },
+} as const;

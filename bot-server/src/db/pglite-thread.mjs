@@ -12,6 +12,7 @@ function describeError(err) {
 }
 
 let pg;
+const listeners = new Map();
 try {
   pg = await PGlite.create(workerData.path, { extensions: { vector, unaccent, pg_trgm } });
   parentPort.postMessage({ ready: true });
@@ -26,6 +27,14 @@ parentPort.on('message', async ({ id, op, sql, params }) => {
       parentPort.postMessage({ id, rows: result.rows });
     } else if (op === 'exec') {
       await pg.exec(sql);
+      parentPort.postMessage({ id });
+    } else if (op === 'listen') {
+      // Notifications cross to the main thread as messages without a request id.
+      listeners.set(sql, await pg.listen(sql, (payload) => parentPort.postMessage({ notification: { channel: sql, payload } })));
+      parentPort.postMessage({ id });
+    } else if (op === 'unlisten') {
+      await listeners.get(sql)?.();
+      listeners.delete(sql);
       parentPort.postMessage({ id });
     } else if (op === 'close') {
       await pg.close();

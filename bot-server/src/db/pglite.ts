@@ -6,6 +6,7 @@ import type { Db, Queryable } from './types.js';
 interface Reply {
   id?: number;
   ready?: boolean;
+  notification?: { channel: string; payload: string };
   rows?: unknown[];
   error?: { message: string; name?: string; code?: string; detail?: string; hint?: string };
 }
@@ -48,7 +49,12 @@ export async function openPglite(dataDir: string): Promise<Db> {
     release();
     throw err;
   }
+  const channels = new Map<string, Set<(payload: string) => void>>();
   worker.on('message', (m: Reply) => {
+    if (m.notification) {
+      for (const handler of channels.get(m.notification.channel) ?? []) handler(m.notification.payload);
+      return;
+    }
     const p = m.id === undefined ? undefined : pending.get(m.id);
     if (!p) return;
     pending.delete(m.id!);
@@ -63,7 +69,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`database thread exited (code ${code})`)));
 
-  const send = (op: 'query' | 'exec' | 'close', sql?: string, params?: unknown[]): Promise<Reply> => {
+  const send = (op: 'query' | 'exec' | 'close' | 'listen' | 'unlisten', sql?: string, params?: unknown[]): Promise<Reply> => {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise((resolve, reject) => {
@@ -116,6 +122,23 @@ export async function openPglite(dataDir: string): Promise<Db> {
         openTransaction = undefined;
         done();
       }
+    },
+    async listen(channel, onPayload) {
+      let handlers = channels.get(channel);
+      if (!handlers) {
+        channels.set(channel, (handlers = new Set()));
+        // LISTEN inside someone else's open transaction would be undone by its rollback.
+        await afterTransactions();
+        await send('listen', channel);
+      }
+      handlers.add(onPayload);
+      return async () => {
+        handlers.delete(onPayload);
+        if (handlers.size === 0 && channels.get(channel) === handlers) {
+          channels.delete(channel);
+          if (!failure && !closing) await send('unlisten', channel);
+        }
+      };
     },
     close() {
       closing ??= (async () => {

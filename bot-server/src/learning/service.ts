@@ -23,7 +23,8 @@ export const PASS_SHARE = 2 / 3;
 const INTEREST_DAYS = 14;
 const INTEREST_LIMIT = 30;
 /** Question records are kept this long, then deleted (they only serve recommendations). */
-const QUESTION_RETENTION_DAYS = 30;
+/** Lesson ids of recent questions feed the recommender this long (then the retention job purges them). */
+export const QUESTION_RETENTION_DAYS = 30;
 
 interface ProgressRow {
   lesson_id: string;

@@ -295,7 +295,6 @@ describe('delivery', () => {
       zalo: { baseUrl: zalo.baseUrl, accessToken: zalo.oaToken },
       now: () => now,
       concurrency: 1,
-      batchSize: 1,
     });
     const created = await officer.call<{ id: string }>('POST', '/api/officer/broadcasts', draft({ priority: 'scam_alert', audience: { wards: [WARD_B] } }));
     zalo.messageScript.push('http429');
@@ -324,20 +323,21 @@ describe('delivery', () => {
     const created = await officer.call<{ id: string; report: { targeted: number } }>('POST', '/api/officer/broadcasts', draft({ priority: 'scam_alert' }));
 
     // First process: pushes four, then Zalo stops answering (messages arrive, answers never come) and the process dies.
-    zalo.messageScript.push('ok', 'ok', 'ok', 'ok', 'hang', 'hang');
+    zalo.messageScript.push('ok', 'ok', 'ok', 'ok', 'hang', 'hang', 'hang');
     let now = new Date();
     const first = new Outbox(ctx.db, ctx.catalog, ctx.hub, {
       zalo: { baseUrl: zalo.baseUrl, accessToken: zalo.oaToken, timeoutMs: 60_000 },
       now: () => now,
-      batchSize: 3,
       concurrency: 3,
     });
     void first.runOnce().catch(() => {});
-    // Batches of three: the second batch has one answered push and two that hang.
-    await waitFor(() => zalo.messages.length >= 6 || undefined);
+    // Three pushes at a time: after four answers, all three workers wait on pushes that never answer. Only those
+    // three are claimed; the other five are still pending.
+    await waitFor(() => zalo.messages.length >= 7 || undefined);
     const sending = async () => (await deliveries(created.body.id)).filter((r) => r.status === 'sending').length;
-    for (let i = 0; i < 100 && (await sending()) !== 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await sending()).toBe(2);
+    for (let i = 0; i < 100 && (await sending()) !== 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await sending()).toBe(3);
+    expect((await deliveries(created.body.id)).filter((r) => r.status === 'pending')).toHaveLength(5);
     const targeted = (await deliveries(created.body.id)).length;
     expect(targeted).toBe(residents.length);
 
@@ -352,8 +352,8 @@ describe('delivery', () => {
     const perUser = new Map<string, number>();
     for (const m of zalo.messages) perUser.set(m.userId, (perUser.get(m.userId) ?? 0) + 1);
     expect([...perUser.values()].every((n) => n === 1)).toBe(true);
-    expect(rows.filter((r) => r.status === 'failed').map((r) => r.last_error)).toEqual(['interrupted', 'interrupted']);
-    expect(rows.filter((r) => r.status === 'delivered').length).toBe(targeted - 2);
+    expect(rows.filter((r) => r.status === 'failed').map((r) => r.last_error)).toEqual(['interrupted', 'interrupted', 'interrupted']);
+    expect(rows.filter((r) => r.status === 'delivered').length).toBe(targeted - 3);
     expect(perUser.size).toBe(targeted);
   });
 });

@@ -1,119 +1,56 @@
 /**
  * The real server process (bot-server/src/server.ts through tsx), on a real port and a temporary DATA_DIR:
- * start-up, serving, Ctrl-C (SIGINT) shutdown, and an incremental second start.
- *
- * tsx is started from node_modules/.bin (what `npx tsx` resolves to) rather than through `npx`: `npm exec`
- * does not forward SIGINT to its child, so a SIGINT sent to an npx process never reaches the server and the
- * exit code seen would be npm's, not the server's. tsx itself relays the signal and exits with the server's code.
+ * start-up, serving, Ctrl-C (SIGINT) shutdown, and an incremental second start. The process is started by
+ * test/server-processes.ts: tsx from node_modules/.bin rather than `npx` (`npm exec` does not forward SIGINT, so the
+ * exit code seen would be npm's, not the server's; tsx relays the signal and exits with the server's code).
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLessons } from '../bot-server/src/lessons/load.js';
-import { makeTempDir, trackChildren } from './helpers.js';
+import { makeTempDir } from './helpers.js';
+import { type Exit, killAllProcesses, launchServerProcess, type LogLine, REPO, type ServerProcess } from './server-processes.js';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const LESSON_COUNT = loadLessons(join(ROOT, 'knowledge')).length;
+const LESSON_COUNT = loadLessons(join(REPO, 'knowledge')).length;
 
 let dataDir: { path: string; remove: () => void };
-const { running, killAll } = trackChildren<ChildProcessWithoutNullStreams>();
 
 beforeAll(() => {
   dataDir = makeTempDir('bhvs-server-');
 });
 
 afterAll(() => {
-  killAll();
+  killAllProcesses();
   dataDir?.remove();
 });
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-interface LogLine {
-  level: number;
-  msg: string;
-  pid?: number;
-  [key: string]: unknown;
-}
-
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  base: string;
-  stdout: () => string;
-  stderr: () => string;
-  logs: () => LogLine[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startServer(port: number): Server {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir.path,
-    LOG_LEVEL: 'info',
+async function startServer(): Promise<ServerProcess> {
+  return launchServerProcess({
+    dataDir: dataDir.path,
     // No built mini app: / must be the minimal chat page, even if mini-app/www has been built in this checkout.
-    MINI_APP_DIR: join(dataDir.path, 'no-mini-app'),
-  };
-  delete env.DATABASE_URL; // the embedded database in DATA_DIR, whatever the shell has set
-  const child = spawn(TSX, ['bot-server/src/server.ts'], { cwd: ROOT, env, detached: true });
-  running.add(child);
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.on('close', (code, signal) => {
-      running.delete(child);
-      r({ code, signal });
-    }),
-  );
-  const logs = () =>
-    out
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as LogLine);
-  return { child, base: `http://127.0.0.1:${port}`, stdout: () => out, stderr: () => err, logs, exited };
+    env: { MINI_APP_DIR: join(dataDir.path, 'no-mini-app') },
+  });
 }
 
 /** Waits for the 'ready' log line and a healthy /health; fails with the output if the process exits first. */
-async function waitUntilReady(server: Server): Promise<LogLine> {
-  let gone = false;
-  void server.exited.then(() => (gone = true));
-  for (;;) {
-    if (gone) throw new Error(`server exited before ready.\nstdout: ${server.stdout()}\nstderr: ${server.stderr()}`);
-    const ready = server.logs().find((l) => l.msg.startsWith('ready'));
-    if (ready) {
-      const res = await fetch(`${server.base}/health`).catch(() => undefined);
-      if (res?.ok) {
-        expect(await res.json()).toMatchObject({ status: 'ok', database: 'pglite', lessons: LESSON_COUNT });
-        return ready;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+async function waitUntilReady(server: ServerProcess): Promise<LogLine> {
+  await server.untilOutput(({ stdout }) => stdout.includes('"msg":"ready'));
+  const ready = server.logs().find((l) => l.msg.startsWith('ready'))!;
+  const res = await fetch(`${server.base}/health`);
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ status: 'ok', database: 'pglite', lessons: LESSON_COUNT });
+  return ready;
 }
 
-async function interrupt(server: Server): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  server.child.kill('SIGINT');
-  return server.exited;
+async function interrupt(server: ServerProcess): Promise<Exit> {
+  return server.kill('SIGINT');
 }
 
 describe('bot-server/src/server.ts as a process', () => {
   const lockFile = () => join(dataDir.path, 'server.lock');
 
   it('starts, serves the API and the page, and stops cleanly on SIGINT', async () => {
-    const server = startServer(await freePort());
+    const server = await startServer();
     const ready = await waitUntilReady(server);
     // First start on an empty DATA_DIR: every lesson is indexed.
     expect(ready).toMatchObject({ database: 'pglite', lessons: LESSON_COUNT, indexed: LESSON_COUNT, removed: 0 });
@@ -163,7 +100,7 @@ describe('bot-server/src/server.ts as a process', () => {
   });
 
   it('starts again on the same DATA_DIR without re-indexing anything', async () => {
-    const server = startServer(await freePort());
+    const server = await startServer();
     const ready = await waitUntilReady(server);
     expect(ready).toMatchObject({ lessons: LESSON_COUNT, indexed: 0, removed: 0 });
 

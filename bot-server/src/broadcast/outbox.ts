@@ -8,6 +8,8 @@ import { tipOf } from './service.js';
 import { pushViaZalo, type PushOutcome, type ZaloPushConfig } from './zalo-push.js';
 
 const MAX_ATTEMPTS = 5;
+/** Zalo pushes in flight at once. */
+const DEFAULT_CONCURRENCY = 8;
 const RETRY_BASE_MS = 30_000;
 /** After a "slow down" from Zalo, nothing is pushed through it for this long. */
 const RATE_LIMIT_PAUSE_MS = 60_000;
@@ -18,8 +20,7 @@ export const LIVE_TIPS_CHANNEL = 'bhvs_live_tips';
 
 export interface OutboxOptions {
   zalo?: ZaloPushConfig;
-  /** Zalo pushes per claim round; each round's pushes run with this much concurrency. */
-  batchSize?: number;
+  /** Zalo pushes in flight at once. */
   concurrency?: number;
   now?: () => Date;
   /** The push itself (tests and benchmarks can count it); defaults to Zalo's OA message API. */
@@ -134,9 +135,18 @@ export class Outbox {
         [note.broadcast, now],
       );
       if (!b || pushableFrom(b.priority, now) > now) return [];
-      const live = await this.claimLive(this.db, b, connected);
-      this.hub.push(live, tipOf(b));
-      return live;
+      await this.claimLive(this.db, b, connected);
+      // Every learner here whose delivery went live, claimed just now or by the fanning process for another of
+      // their devices: each open socket gets the tip once (this notification comes once per process).
+      const live = await this.db.query<{ learner_id: string }>(
+        `SELECT learner_id FROM broadcast_deliveries
+         WHERE broadcast_id = $1 AND learner_id = ANY($2::uuid[]) AND status = 'delivered' AND channel = 'live'`,
+        [b.id, connected],
+      );
+      return this.hub.push(
+        live.map((r) => r.learner_id),
+        tipOf(b),
+      );
     } catch (err) {
       this.opts.log?.warn({ err: (err as Error).message }, 'live tip from another process not delivered');
       return [];
@@ -203,10 +213,12 @@ export class Outbox {
          ON CONFLICT DO NOTHING`,
         [...this.audienceParams(b), pushAt],
       );
-      await tx.query(
-        `UPDATE broadcasts SET status = 'sent', targeted = (SELECT count(*) FROM broadcast_deliveries WHERE broadcast_id = $1) WHERE id = $1`,
+      const [sent] = await tx.query<{ targeted: number }>(
+        `UPDATE broadcasts SET status = 'sent', targeted = (SELECT count(*) FROM broadcast_deliveries WHERE broadcast_id = $1) WHERE id = $1
+         RETURNING targeted`,
         [b.id],
       );
+      this.opts.log?.info({ broadcast: b.id, targeted: sent?.targeted, live: live.length }, 'broadcast fanned out');
     });
     return b.id;
   }
@@ -246,32 +258,32 @@ export class Outbox {
       [now, push !== undefined],
     );
     let settled = unreachable.length;
-    for (;;) {
-      // A broadcast created meanwhile ("send now") goes out between batches, not after the whole queue.
-      if (this.again) {
-        this.again = false;
-        while (await this.fanOutNext());
-      }
-      if (this.now().getTime() < this.pausedUntil) return settled;
-      const claimed = await this.db.query<Claimed>(
-        `UPDATE broadcast_deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = $2
-         FROM (SELECT broadcast_id, learner_id FROM broadcast_deliveries
-               WHERE status = 'pending' AND next_attempt_at <= $2
-               ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) c, broadcasts b, learners l
-         WHERE d.broadcast_id = c.broadcast_id AND d.learner_id = c.learner_id AND b.id = d.broadcast_id AND l.id = d.learner_id
-         RETURNING d.broadcast_id, d.learner_id, d.attempts, l.external_id, b.title, b.body, b.priority, b.lesson_id, b.send_at, b.expires_at, b.status`,
-        [this.opts.batchSize ?? 100, now],
-      );
-      if (claimed.length === 0) return settled;
-      const queue = [...claimed];
-      const worker = async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) {
-          await this.settle(row, now);
-          settled++;
+    // Each worker claims one row, pushes it and settles it, then takes the next: a slow push holds up only its
+    // worker, and a crash fails (never repeats) only the pushes really in flight.
+    const worker = async () => {
+      for (;;) {
+        // A broadcast created meanwhile ("send now") goes out between pushes, not after the whole queue.
+        if (this.again) {
+          this.again = false;
+          while (await this.fanOutNext());
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 8, claimed.length) }, worker));
-    }
+        if (this.now().getTime() < this.pausedUntil) return;
+        const [row] = await this.db.query<Claimed>(
+          `UPDATE broadcast_deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = $1
+           FROM (SELECT broadcast_id, learner_id FROM broadcast_deliveries
+                 WHERE status = 'pending' AND next_attempt_at <= $1
+                 ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) c, broadcasts b, learners l
+           WHERE d.broadcast_id = c.broadcast_id AND d.learner_id = c.learner_id AND b.id = d.broadcast_id AND l.id = d.learner_id
+           RETURNING d.broadcast_id, d.learner_id, d.attempts, l.external_id, b.title, b.body, b.priority, b.lesson_id, b.send_at, b.expires_at, b.status`,
+          [now],
+        );
+        if (!row) return;
+        await this.settle(row, now);
+        settled++;
+      }
+    };
+    await Promise.all(Array.from({ length: this.opts.concurrency ?? DEFAULT_CONCURRENCY }, worker));
+    return settled;
   }
 
   private pushFunction(): OutboxOptions['push'] {

@@ -14,10 +14,21 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** A process killed with -9 stays a zombie until its parent reaps it: it holds nothing, so it counts as dead. */
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (command) STATE ..."; the command may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';

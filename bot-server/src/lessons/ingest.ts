@@ -33,6 +33,7 @@ const COMMON_TRIGRAM_SHARE = 0.03;
 /** Recomputes which trigrams are too common, and how many informative trigrams each phrase has. */
 async function refreshTrigramStatistics(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
+    await tx.query('UPDATE index_state SET statistics_stale = false');
     await tx.query('DELETE FROM common_trigrams');
     await tx.query(
       `INSERT INTO common_trigrams (trigram)
@@ -89,6 +90,7 @@ export async function ingestLessons(
     const chunks = chunkLesson(lesson);
     const vectors = await embedder.embed(chunks.map((c) => c.body));
     await db.transaction(async (tx) => {
+      await tx.query('UPDATE index_state SET statistics_stale = true');
       await tx.query(
         `INSERT INTO lessons (id, topic, level, title, content_hash, lesson)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -129,12 +131,18 @@ export async function ingestLessons(
 
   const current = new Set(lessons.map((l) => l.id));
   report.removed = [...known.keys()].filter((id) => !current.has(id));
-  if (report.removed.length > 0) await db.query('DELETE FROM lessons WHERE id = ANY($1::text[])', [report.removed]);
+  if (report.removed.length > 0) {
+    await db.transaction(async (tx) => {
+      await tx.query('DELETE FROM lessons WHERE id = ANY($1::text[])', [report.removed]);
+      await tx.query('UPDATE index_state SET statistics_stale = true');
+    });
+  }
 
   // Chunks indexed under another embedding space (the embedder changed) get a vector in this one.
   const missing = await fillSpace(db, embedder);
   report.embedded += missing;
-  if (report.indexed.length > 0 || report.removed.length > 0 || missing > 0) {
+  const [state] = await db.query<{ statistics_stale: boolean }>('SELECT statistics_stale FROM index_state');
+  if (report.indexed.length > 0 || report.removed.length > 0 || missing > 0 || state?.statistics_stale) {
     await refreshTrigramStatistics(db);
     // Fresh statistics let the planner use the indexes instead of scanning everything.
     await db.exec('ANALYZE lessons, lesson_chunks, lesson_phrases, lesson_phrase_trigrams, common_trigrams, chunk_embeddings');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { chatPlugin, websocketOptions } from './chat/plugin.js';
 import { describeMessageProblem } from './chat/schema.js';
 import type { AppContext } from './context.js';
@@ -22,6 +22,7 @@ import { communityOfficerPlugin } from './community/officer-plugin.js';
 import { applySecurity } from './security/headers.js';
 import { RATE_LIMITED, registerRateLimits } from './security/rate-limits.js';
 import { SocketLimits } from './security/socket-limits.js';
+import { hasUnstorableText, UNSTORABLE_TEXT } from './security/text.js';
 
 const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -40,6 +41,8 @@ function vietnameseError(error: FastifyError, body: unknown): { status: number; 
       return { status: 413, error: 'Dữ liệu gửi lên quá lớn.', code: 'TOO_LARGE' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, error: 'Chỉ nhận dữ liệu dạng JSON.', code: 'UNSUPPORTED_MEDIA_TYPE' };
+    case UNSTORABLE_TEXT.code:
+      return { status: 400, ...UNSTORABLE_TEXT };
   }
   if (error.statusCode === 429) return { status: 429, ...RATE_LIMITED };
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -69,6 +72,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Refuse what the schema does not allow instead of repairing it: 5 is not a question, and an unknown
     // property is an error, not something to drop silently.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // Fastify's own refusals (a bad percent escape, an over-long path parameter) in the same shape as ours.
+    frameworkErrors: (_error, _request, reply) => {
+      (reply as FastifyReply).code(400).send({ error: 'Địa chỉ không hợp lệ.', code: 'BAD_URL' });
+    },
   });
   const routes: RouteEntry[] = [];
   routeTables.set(app, routes);
@@ -79,6 +86,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   // JSON only: text/plain would otherwise reach validation and get a misleading message.
   app.removeContentTypeParser('text/plain');
+  // Fastify's JSON parser (it refuses __proto__ and constructor.prototype), then a check for text that cannot be
+  // stored: refused here, a request never fails half-way in the database.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body as string, (err: Error | null, value?: unknown) => {
+      if (err) return done(err, undefined);
+      if (hasUnstorableText(value)) return done(Object.assign(new Error('unstorable text'), { code: UNSTORABLE_TEXT.code, statusCode: 400 }), undefined);
+      done(null, value);
+    });
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const e = vietnameseError(error, request.body);

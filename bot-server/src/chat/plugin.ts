@@ -8,6 +8,7 @@ import type { LiveHub } from '../broadcast/live.js';
 import type { QuestionStats } from '../dashboard/question-stats.js';
 import { htmlSafeJson } from '../security/headers.js';
 import { RATE_LIMITED } from '../security/rate-limits.js';
+import { hasUnstorableText, UNSTORABLE_TEXT } from '../security/text.js';
 import { CLOSE_FLOODING, CLOSE_TOO_MANY, FLOODING, FrameBudget, type SocketLimits, TOO_MANY_CONNECTIONS } from '../security/socket-limits.js';
 import type { ChatHistory } from './history.js';
 import { chatReplyJsonSchema, chatRequestJsonSchema, type ChatRequest, historyJsonSchema, parseChatRequest } from './schema.js';
@@ -107,17 +108,21 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions):
         request.log.warn('websocket closed: flooding');
         return socket.close(CLOSE_FLOODING, FLOODING);
       }
-      if (allowed === 'refuse' || (await opts.addressExceeded(request))) return send({ type: 'error', ...RATE_LIMITED });
+      const refused = allowed === 'refuse' || (await opts.addressExceeded(request));
 
       let frame: unknown;
       try {
         if (isBinary) throw new Error('binary');
         frame = JSON.parse(data.toString());
       } catch {
-        return send({ type: 'error', error: 'Tin nhắn không đúng định dạng.', code: 'BAD_FRAME' });
+        return send({ type: 'error', ...(refused ? RATE_LIMITED : { error: 'Tin nhắn không đúng định dạng.', code: 'BAD_FRAME' }) });
       }
       const { type, id, ...body } = (typeof frame === 'object' && frame !== null ? frame : {}) as Record<string, unknown>;
-      const replyId = typeof id === 'string' || typeof id === 'number' ? id : undefined;
+      const given = typeof id === 'string' || typeof id === 'number' ? id : undefined;
+      const replyId = typeof given === 'string' && hasUnstorableText(given) ? undefined : given;
+      // Refused frames still name their question, so a client with several in flight knows which one to resend.
+      if (refused) return send({ type: 'error', id: replyId, ...RATE_LIMITED });
+      if (hasUnstorableText(frame)) return send({ type: 'error', id: replyId, ...UNSTORABLE_TEXT });
       if (type === 'ping') return send({ type: 'pong', id: replyId });
       if (type === 'auth') {
         const token = typeof body.token === 'string' && body.token.length <= MAX_TOKEN_CHARS ? body.token : '';

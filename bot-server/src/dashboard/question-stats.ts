@@ -35,13 +35,24 @@ export class QuestionStats {
 
   async flush(): Promise<void> {
     if (this.buffer.size === 0) return;
-    const rows = [...this.buffer.values()];
+    const taken = this.buffer;
+    const rows = [...taken.values()];
     this.buffer = new Map();
-    await this.db.query(
-      `INSERT INTO question_stats AS s (week, ward, question, sample, asked)
-       SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::int[])
-       ON CONFLICT (week, ward, question) DO UPDATE SET asked = s.asked + EXCLUDED.asked`,
-      [rows.map((r) => r.week), rows.map((r) => r.ward), rows.map((r) => r.question), rows.map((r) => r.sample), rows.map((r) => r.asked)],
-    );
+    try {
+      await this.db.query(
+        `INSERT INTO question_stats AS s (week, ward, question, sample, asked)
+         SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::int[])
+         ON CONFLICT (week, ward, question) DO UPDATE SET asked = s.asked + EXCLUDED.asked`,
+        [rows.map((r) => r.week), rows.map((r) => r.ward), rows.map((r) => r.question), rows.map((r) => r.sample), rows.map((r) => r.asked)],
+      );
+    } catch (err) {
+      // Not written: the counts go back into the buffer (merged with those recorded meanwhile) for the next flush.
+      for (const [key, row] of taken) {
+        const cur = this.buffer.get(key);
+        if (cur) cur.asked += row.asked;
+        else if (this.buffer.size < MAX_BUFFERED) this.buffer.set(key, row);
+      }
+      throw err;
+    }
   }
 }

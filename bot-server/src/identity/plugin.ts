@@ -78,7 +78,8 @@ export async function identityPlugin(app: FastifyInstance, opts: IdentityPluginO
           type: 'object',
           required: ['accessToken'],
           additionalProperties: false,
-          properties: { accessToken: { type: 'string', minLength: 1, maxLength: 2048 } },
+          // Zalo's tokens are printable ASCII; anything else could not even be sent in a header.
+          properties: { accessToken: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[!-~]+$' } },
         },
         response: { 200: sessionJsonSchema },
       },

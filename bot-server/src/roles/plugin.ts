@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { listAudit } from '../audit/audit.js';
 import type { Db } from '../db/index.js';
 import type { LearnerAuth } from '../identity/auth.js';
@@ -23,20 +23,28 @@ export async function rolesPlugin(app: FastifyInstance, opts: { roles: Roles; db
 
   app.get('/api/admin/roles', async () => ({ grants: await roles.list() }));
 
-  app.post<{ Body: { externalId: string; role: Role; ward?: string } }>('/api/admin/roles', { schema: { body: grantBody } }, async (request, reply) => {
-    const { externalId, role, ward = '' } = request.body;
+  /** Runs a grant or revoke; an impossible role or ward is the admin's mistake (400), not a server error. */
+  const change = async (reply: FastifyReply, run: () => Promise<unknown>): Promise<FastifyReply | undefined> => {
     try {
-      await roles.grant(auth.learnerOf(request)!.externalId, externalId, role, ward);
+      await run();
+      return undefined;
     } catch (err) {
       if (err instanceof RoleError) return reply.code(400).send({ error: 'Vai trò hoặc phường, xã không hợp lệ.', code: 'BAD_ROLE' });
       throw err;
     }
+  };
+
+  app.post<{ Body: { externalId: string; role: Role; ward?: string } }>('/api/admin/roles', { schema: { body: grantBody } }, async (request, reply) => {
+    const { externalId, role, ward = '' } = request.body;
+    const refused = await change(reply, () => roles.grant(auth.learnerOf(request)!.externalId, externalId, role, ward));
+    if (refused) return refused;
     return { grants: await roles.list() };
   });
 
-  app.post<{ Body: { externalId: string; role: Role; ward?: string } }>('/api/admin/roles/revoke', { schema: { body: grantBody } }, async (request) => {
+  app.post<{ Body: { externalId: string; role: Role; ward?: string } }>('/api/admin/roles/revoke', { schema: { body: grantBody } }, async (request, reply) => {
     const { externalId, role, ward = '' } = request.body;
-    await roles.revoke(auth.learnerOf(request)!.externalId, externalId, role, ward);
+    const refused = await change(reply, () => roles.revoke(auth.learnerOf(request)!.externalId, externalId, role, ward));
+    if (refused) return refused;
     return { grants: await roles.list() };
   });
 

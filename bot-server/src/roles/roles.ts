@@ -46,6 +46,7 @@ export class Roles {
 
   /** Returns false when there was nothing to revoke. */
   async revoke(actor: string, externalId: string, role: Role, ward = ''): Promise<boolean> {
+    this.check(role, ward);
     return this.db.transaction(async (tx) => {
       const removed = await tx.query(
         `DELETE FROM learner_roles r USING learners l

@@ -17,7 +17,7 @@ import { ingestLessons } from '../bot-server/src/lessons/ingest.js';
 import { listLessonFiles, loadLessons } from '../bot-server/src/lessons/load.js';
 import { Roles } from '../bot-server/src/roles/roles.js';
 import { type FakeZalo, startFakeZalo } from './fake-zalo.js';
-import { createScratchDatabase, findPostgres, makeTempDir } from './helpers.js';
+import { createScratchDatabase, eventually, findPostgres, makeTempDir } from './helpers.js';
 import { killAllProcesses, type LogLine, REPO, type ServerProcess, spawnTsx, startServerProcess } from './server-processes.js';
 
 const postgres = await findPostgres();
@@ -98,16 +98,6 @@ async function signIn(base: string, deviceId: string): Promise<string> {
   return res.body.token;
 }
 
-/** Polls `probe` until it returns a value; the deadline only stops a hung test, it asserts nothing about speed. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 90_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ingestion

@@ -94,3 +94,14 @@ export function trackChildren<C extends { pid?: number }>(): { running: Set<C>; 
     },
   };
 }
+
+/** Polls `probe` until it returns a value; the deadline only stops a hung test, it asserts nothing about speed. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, deadlineMs = 90_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -9,7 +9,7 @@ import { loadConfig } from '../bot-server/src/config.js';
 import type { Db } from '../bot-server/src/db/index.js';
 import { openPostgres } from '../bot-server/src/db/postgres.js';
 import { Roles } from '../bot-server/src/roles/roles.js';
-import { createScratchDatabase, findPostgres } from './helpers.js';
+import { createScratchDatabase, eventually, findPostgres } from './helpers.js';
 import { killAllProcesses, type ServerProcess, startServerProcess } from './server-processes.js';
 import { Client, closeClients, type Frame } from './ws-client.js';
 
@@ -55,15 +55,6 @@ async function openApp(server: ServerProcess, session: Session): Promise<Client>
 
 const tipsIn = (client: Client, title: string) => client.frames.filter((f: Frame) => f.type === 'tip' && (f.tip as { title: string }).title === title);
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!postgres.url)(`two server processes on one PostgreSQL${postgres.reason ? ` (skipped: ${postgres.reason})` : ''}`, () => {
   beforeAll(async () => {

@@ -13,7 +13,7 @@ import { followWardAccount, isInsideZalo, OA_ID } from '../services/zalo';
 import { useGo } from '../components/use-go';
 import { accountStore, canUseConsole, eraseAccount, isAdmin, isTeamMember, refreshProfile, saveArea, saveGoal } from '../stores/account';
 import { catalogueStore, loadCatalogue } from '../stores/catalogue';
-import { CHAT_KEY, clearChat } from '../stores/chat';
+import { CHAT_KEY, clearChat, clearChatEverywhere, KEEP_DAYS } from '../stores/chat';
 import { OUTBOX_KEY } from '../stores/outbox';
 import { clearProgress, PROGRESS_KEY } from '../stores/progress';
 import { clearReferralCode, REFERRAL_KEY } from '../stores/referral';
@@ -37,6 +37,7 @@ export function SettingsPage() {
   const [areaSyncProblem, setAreaSyncProblem] = useState('');
   const [goalProblem, setGoalProblem] = useState('');
   const [deletion, setDeletion] = useState<Deletion>({ state: 'idle' });
+  const [chatClearing, setChatClearing] = useState<Deletion>({ state: 'idle' });
   const [followNote, setFollowNote] = useState('');
   const signedIn = account.status === 'signed-in';
 
@@ -73,6 +74,19 @@ export function SettingsPage() {
   function deleteOnDeviceOnly() {
     wipeDevice();
     setDeletion({ state: 'done', where: 'device-only' });
+  }
+
+  /** As for "Xóa dữ liệu của tôi": the server's copy first, and the phone's stays when that cannot be cleared. */
+  async function clearQuestionsEverywhere() {
+    setChatClearing({ state: 'working' });
+    const outcome = await clearChatEverywhere();
+    if (!outcome.ok) return setChatClearing({ state: 'failed', problem: outcome.problem });
+    setChatClearing({ state: 'done', where: outcome.onServer ? 'everywhere' : 'device' });
+  }
+
+  function clearQuestionsOnDeviceOnly() {
+    clearChat();
+    setChatClearing({ state: 'done', where: 'device-only' });
   }
 
   function wipeDevice() {
@@ -170,11 +184,65 @@ export function SettingsPage() {
       {signedIn && <ReferralSetting />}
 
       <fieldset className="setting">
+        <legend>Các câu bác đã hỏi</legend>
+        {signedIn ? (
+          <p>
+            Các câu bác đã hỏi và câu trả lời được giữ {KEEP_DAYS} ngày trên máy này và trên máy chủ của trợ lý, để bác xem lại được trên máy
+            khác. Số căn cước, số điện thoại, mã OTP, số tài khoản hay mật khẩu bác lỡ gõ vào đều được bỏ đi, không lưu lại.
+          </p>
+        ) : (
+          <p>Các câu bác đã hỏi và câu trả lời được giữ {KEEP_DAYS} ngày trên máy này.</p>
+        )}
+        {(chatClearing.state === 'idle' || chatClearing.state === 'done') && (
+          <button type="button" className="btn btn-danger" onClick={() => setChatClearing({ state: 'confirming' })}>
+            Xóa các câu đã hỏi
+          </button>
+        )}
+        {chatClearing.state === 'confirming' && (
+          <ConfirmNote
+            questionId="confirm-chat-text"
+            question={`Bác chắc chắn muốn xóa các câu đã hỏi và câu trả lời${signedIn ? ', trên máy này và trên máy chủ của trợ lý' : ''}? Không lấy lại được.`}
+            cancelText="Không xóa"
+            confirmText="Xóa các câu hỏi"
+            onCancel={() => setChatClearing({ state: 'idle' })}
+            onConfirm={() => void clearQuestionsEverywhere()}
+          />
+        )}
+        {chatClearing.state === 'working' && <p role="status">Đang xóa…</p>}
+        {chatClearing.state === 'failed' && (
+          <div className="note note-error" role="alert">
+            <p>
+              <strong>Chưa xóa được.</strong> Máy chủ của trợ lý chưa nhận được yêu cầu xóa, nên các câu bác đã hỏi trên máy chủ vẫn còn. Trên
+              máy này cũng chưa xóa.
+            </p>
+            <p>{chatClearing.problem}</p>
+            <div className="nav-row">
+              <button type="button" className="btn btn-primary" onClick={() => void clearQuestionsEverywhere()}>
+                Thử lại
+              </button>
+              <button type="button" className="btn btn-secondary" onClick={clearQuestionsOnDeviceOnly}>
+                Chỉ xóa trên máy này
+              </button>
+            </div>
+          </div>
+        )}
+        {chatClearing.state === 'done' && (
+          <p className="note note-ok" role="status">
+            {chatClearing.where === 'everywhere'
+              ? 'Đã xóa các câu bác đã hỏi trên máy này và trên máy chủ của trợ lý.'
+              : chatClearing.where === 'device'
+                ? 'Đã xóa các câu bác đã hỏi trên máy này.'
+                : 'Đã xóa các câu bác đã hỏi trên máy này. Trên máy chủ của trợ lý vẫn còn: khi có mạng, bác mở lại ứng dụng và bấm "Xóa các câu đã hỏi" lần nữa.'}
+          </p>
+        )}
+      </fieldset>
+
+      <fieldset className="setting">
         <legend>Dữ liệu của bác</legend>
         {signedIn ? (
           <p>
-            Tiến độ học, bài bác muốn học và nơi bác ở được lưu trên máy chủ của trợ lý, để bác học tiếp được trên máy khác. Câu hỏi và cài
-            đặt chỉ lưu trên máy này.
+            Tiến độ học, các câu bác đã hỏi, bài bác muốn học và nơi bác ở được lưu trên máy chủ của trợ lý, để bác học tiếp được trên máy
+            khác. Cài đặt chỉ lưu trên máy này.
           </p>
         ) : (
           <p>Tiến độ học, câu hỏi và cài đặt được lưu trên máy này.</p>

@@ -1,6 +1,7 @@
 import type {
   Area,
   AreaList,
+  ChatHistoryEntry,
   ChatReply,
   Lesson,
   LessonSummary,
@@ -222,6 +223,15 @@ export function changeProfile(change: { area?: Area | null; goal?: string | null
 /** Erases the learner and everything recorded about them on the server. */
 export function eraseProfile(): Promise<{ deleted: boolean }> {
   return requestJson('/api/me', { method: 'DELETE', auth: 'required' });
+}
+
+/** The learner's conversation kept on the server (the last exchanges, oldest first). */
+export function fetchChatHistory(): Promise<{ messages: ChatHistoryEntry[] }> {
+  return requestJson('/api/chat/history', { auth: 'required' });
+}
+
+export function deleteChatHistory(): Promise<{ deleted: number }> {
+  return requestJson('/api/chat/history', { method: 'DELETE', auth: 'required' });
 }
 
 export function fetchProgress(): Promise<{ lessons: ServerLessonProgress[] }> {

@@ -21,6 +21,23 @@ export interface ChatReply {
   choices?: { label: string; message: string }[];
   /** Written by a language model from the cited lessons (checked by the server). */
   generated?: boolean;
+  /**
+   * The question as the server kept it, only when it took personal data out (ID, phone, OTP, card and account
+   * numbers, addresses, emails, passwords replaced by "[số định danh]" and the like): the phone keeps this too.
+   */
+  asked?: string;
+}
+
+/** One exchange of a signed-in learner's conversation as the server keeps it (GET /api/chat/history). */
+export interface ChatHistoryEntry {
+  /** The question with personal data taken out. */
+  asked: string;
+  answer: string;
+  kind: ReplyKind;
+  /** The lesson the answer cited. */
+  lessonId?: string;
+  /** ISO date-time. */
+  at: string;
 }
 
 export interface TopicInfo {

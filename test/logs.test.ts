@@ -12,6 +12,7 @@ import { loadAreas } from '../bot-server/src/areas/areas.js';
 import { loadConfig } from '../bot-server/src/config.js';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
 import { startFakeZalo, type FakeZalo } from './fake-zalo.js';
+import { eventually } from './helpers.js';
 import { killAllProcesses, type ServerProcess, spawnTsx, startServerProcess } from './server-processes.js';
 import { Client, closeClients } from './ws-client.js';
 
@@ -100,16 +101,19 @@ describe('logs of a real server process', () => {
     // A forged session, a bad Zalo token and a refused origin are logged as events, without the tokens.
     expect((await post('/api/chat', { message: 'otp' }, 'forged-session-token-xyz')).status).toBe(401);
     expect((await post('/api/session', { accessToken: 'stolen-zalo-token-991' })).status).toBe(401);
-    // A broadcast pushed through Zalo (the OA token travels in a header to the fake Zalo).
+    // A broadcast pushed through Zalo (the OA token travels in a header to the fake Zalo); with the app closed,
+    // so that the tip is pushed rather than delivered live.
+    socket.ws.close();
+    await socket.whenClosed();
+    // The server detaches the socket when it sees the close; give it that moment.
+    await new Promise((r) => setTimeout(r, 300));
     const sent = await post(
       '/api/officer/broadcasts',
       { title: 'Cảnh báo cuộc gọi giả danh', body: 'Không đọc mã OTP cho bất kỳ ai.', priority: 'scam_alert', audience: { wards: [WARD] } },
       token,
     );
     expect(sent.status).toBe(201);
-    socket.ws.close();
-    for (let i = 0; i < 100 && zalo.messages.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(zalo.messages.length).toBeGreaterThan(0);
+    await eventually('the push to Zalo', () => (zalo.messages.length > 0 ? true : undefined));
     expect(model.chatRequests.length).toBeGreaterThan(0);
     // The model only ever saw redacted questions.
     for (const request of model.chatRequests) for (const p of PERSONAL) expect(JSON.stringify(request)).not.toContain(p);

@@ -155,14 +155,15 @@ export class Outbox {
 
   /**
    * Marks these connected learners' deliveries of a broadcast as delivered live, inserting rows not written yet
-   * and taking over rows still pending (never one being pushed or already settled); returns the learners claimed.
+   * and taking over rows still pending or settled as "feed only" (the fanning process may settle those before
+   * this process hears of the broadcast); never a row being pushed or pushed. Returns the learners claimed.
    */
   private async claimLive(q: Queryable, b: Due, connected: string[]): Promise<string[]> {
     const rows = await q.query<{ learner_id: string }>(
       `INSERT INTO broadcast_deliveries (broadcast_id, learner_id, status, channel, delivered_at)
        SELECT $1, l.id, 'delivered', 'live', now() FROM learners l WHERE ${this.audienceSql()} AND l.id = ANY($6::uuid[])
        ON CONFLICT (broadcast_id, learner_id) DO UPDATE SET status = 'delivered', channel = 'live', delivered_at = now()
-         WHERE broadcast_deliveries.status = 'pending'
+         WHERE broadcast_deliveries.status IN ('pending', 'unreachable')
        RETURNING learner_id`,
       [...this.audienceParams(b), connected],
     );

@@ -149,7 +149,7 @@ describe.skipIf(!postgres.url)(`two server processes on one PostgreSQL${postgres
     // Exactly one process fanned it out.
     const fannedOut = (s: ServerProcess) => s.logs().filter((l) => l.msg === 'broadcast fanned out' && l.broadcast === created.body.id).length;
     expect(fannedOut(a) + fannedOut(b)).toBe(1);
-  });
+  }, 150_000);
 
   it('the hourly retention job ran in exactly one of the two processes', async () => {
     const hour = new Date().toISOString().slice(0, 13);

@@ -13,7 +13,7 @@ const DEFAULT_CONCURRENCY = 8;
 const RETRY_BASE_MS = 30_000;
 /** After a "slow down" from Zalo, nothing is pushed through it for this long. */
 const RATE_LIMIT_PAUSE_MS = 60_000;
-/** A row claimed longer ago than this was being pushed by a process that died. */
+/** A row claimed (or a fan-out started) longer ago than this was being worked on by a process that died. */
 const CLAIM_LEASE_MS = 2 * 60_000;
 /** Tells every server process on the database that a broadcast is going out, for the mini apps open on it. */
 export const LIVE_TIPS_CHANNEL = 'bhvs_live_tips';
@@ -188,12 +188,13 @@ export class Outbox {
     const now = this.now();
     const claimed = await this.db.transaction(async (tx) => {
       const [b] = await tx.query<Due>(
-        `SELECT * FROM broadcasts WHERE status IN ('scheduled', 'fanning_out') AND send_at <= $1
+        `SELECT * FROM broadcasts
+         WHERE send_at <= $1 AND (status = 'scheduled' OR (status = 'fanning_out' AND (fan_out_started_at IS NULL OR fan_out_started_at < $2)))
          ORDER BY send_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [now],
+        [now, new Date(now.getTime() - CLAIM_LEASE_MS)],
       );
       if (!b) return undefined;
-      await tx.query(`UPDATE broadcasts SET status = 'fanning_out' WHERE id = $1`, [b.id]);
+      await tx.query(`UPDATE broadcasts SET status = 'fanning_out', fan_out_started_at = $2 WHERE id = $1`, [b.id, now]);
       const pushAt = pushableFrom(b.priority, now);
       const connected = pushAt <= now ? this.hub.connectedLearners() : [];
       const live = connected.length === 0 ? [] : await this.claimLive(tx, b, connected);

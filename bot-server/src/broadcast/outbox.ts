@@ -17,6 +17,7 @@ const RATE_LIMIT_PAUSE_MS = 60_000;
 const CLAIM_LEASE_MS = 2 * 60_000;
 /** Tells every server process on the database that a broadcast is going out, for the mini apps open on it. */
 export const LIVE_TIPS_CHANNEL = 'bhvs_live_tips';
+const LISTEN_RETRY_MS = 2000;
 
 export interface OutboxOptions {
   zalo?: ZaloPushConfig;
@@ -76,10 +77,17 @@ export class Outbox {
   start(intervalMs = 1000, log?: OutboxOptions['log']): void {
     if (this.timer) return;
     if (log) this.opts.log = log;
-    this.listening = this.db
-      .listen(LIVE_TIPS_CHANNEL, (payload) => void this.deliverNotified(payload))
-      .then((unlisten) => void (this.unlisten = unlisten))
-      .catch((err: Error) => this.opts.log?.warn({ err: err.message }, 'not listening for live tips'));
+    // Listening needs a connection of its own; when the database has none to spare yet, try again until stop().
+    const listen = (): Promise<void> =>
+      this.db
+        .listen(LIVE_TIPS_CHANNEL, (payload) => void this.deliverNotified(payload))
+        .then((unlisten) => void (this.unlisten = unlisten))
+        .catch(async (err: Error) => {
+          this.opts.log?.warn({ err: err.message }, 'not listening for live tips yet; retrying');
+          await new Promise((r) => setTimeout(r, LISTEN_RETRY_MS));
+          if (this.timer) return listen();
+        });
+    this.listening = listen();
     const tick = () => {
       this.again = false;
       this.running = this.runOnce()

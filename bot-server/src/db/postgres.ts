@@ -49,9 +49,16 @@ function notificationListener(connectionString: string) {
       if (!handlers) channels.set(channel, (handlers = new Set()));
       handlers.add(onPayload);
       if (isNew) {
-        const c = client ?? (await connect());
-        // A fresh connection listened to every channel already; an existing one needs this one added.
-        await c.query(`LISTEN ${quote(channel)}`);
+        try {
+          const c = client ?? (await connect());
+          // A fresh connection listened to every channel already; an existing one needs this one added.
+          await c.query(`LISTEN ${quote(channel)}`);
+        } catch (err) {
+          // Not listening: forget the handler, so that the caller's retry starts clean.
+          handlers.delete(onPayload);
+          if (handlers.size === 0) channels.delete(channel);
+          throw err;
+        }
       }
       return async () => {
         handlers.delete(onPayload);

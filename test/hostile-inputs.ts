@@ -3,6 +3,7 @@
  * content types), query strings, path segments, Authorization headers and WebSocket frames. Each has a name, so a
  * failure says which input did it.
  */
+import { hasUnstorableText } from '../bot-server/src/security/text.js';
 
 export interface Sample<T> {
   name: string;
@@ -246,9 +247,6 @@ export interface HostileFrame {
 
 const frame = (o: unknown) => JSON.stringify(o);
 
-/** What the server refuses as text it cannot store. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 export const HOSTILE_FRAMES: HostileFrame[] = [
   { name: 'invalid JSON', data: '{"type":"chat","message":', expect: { type: 'error', code: 'BAD_FRAME' } },
   { name: 'not JSON at all', data: "'; DROP TABLE learners; --", expect: { type: 'error', code: 'BAD_FRAME' } },
@@ -286,7 +284,7 @@ export const HOSTILE_FRAMES: HostileFrame[] = [
       name: `chat: ${s.name}`,
       data: frame({ type: 'chat', message: s.value }),
       // Text PostgreSQL cannot store (NUL, an unpaired surrogate) is refused at the door; everything else is answered.
-      expect: UNSTORABLE.test(s.value) ? { type: 'error', code: 'BAD_TEXT' } : { type: 'reply' },
+      expect: hasUnstorableText(s.value) ? { type: 'error', code: 'BAD_TEXT' } : { type: 'reply' },
     }),
   ),
   { name: 'ping with an object id', data: frame({ type: 'ping', id: { a: 1 } }), expect: { type: 'pong' } },

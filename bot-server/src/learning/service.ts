@@ -151,12 +151,8 @@ export class LearningService {
   }
 
   async recordQuestion(learnerId: string, lessonId: string): Promise<void> {
+    // Rows older than QUESTION_RETENTION_DAYS are purged by the hourly retention job, not on every question.
     await this.db.query('INSERT INTO learner_questions (learner_id, lesson_id) VALUES ($1, $2)', [learnerId, lessonId]);
-    // Cheap (indexed) and keeps the table from growing without bound.
-    await this.db.query(
-      `DELETE FROM learner_questions WHERE learner_id = $1 AND asked_at < now() - make_interval(days => $2)`,
-      [learnerId, QUESTION_RETENTION_DAYS],
-    );
   }
 
   /** Steps viewed (the highest step index + 1). Seeing the last step for the first time counts as studying. */

@@ -40,16 +40,14 @@ const ALLOWED_HEADERS = 'authorization, content-type';
 const PREFLIGHT_MAX_AGE_S = 600;
 
 /** Whether a request's Origin header is this server itself or one of the allowed origins. */
-function isAllowedOrigin(origin: string, request: FastifyRequest, opts: SecurityOptions): boolean {
+function isAllowedOrigin(origin: string, request: FastifyRequest, allowed: ReadonlySet<string>): boolean {
   let parsed: URL;
   try {
     parsed = new URL(origin);
   } catch {
     return false;
   }
-  if (parsed.host === request.host) return true;
-  if (opts.publicUrl && parsed.origin === new URL(opts.publicUrl).origin) return true;
-  return opts.corsOrigins.includes(origin.replace(/\/$/, ''));
+  return parsed.host === request.host || allowed.has(parsed.origin) || allowed.has(origin.replace(/\/$/, ''));
 }
 
 /**
@@ -60,10 +58,11 @@ function isAllowedOrigin(origin: string, request: FastifyRequest, opts: Security
  * Hooks are added to the root instance (not a plugin) so that they cover every route.
  */
 export function applySecurity(app: FastifyInstance, opts: SecurityOptions): void {
+  const allowed = new Set([...opts.corsOrigins, ...(opts.publicUrl ? [new URL(opts.publicUrl).origin] : [])]);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
     if (origin === undefined) return;
-    if (!isAllowedOrigin(origin, request, opts)) {
+    if (!isAllowedOrigin(origin, request, allowed)) {
       request.log.warn({ origin }, 'origin not allowed');
       // A refused WebSocket upgrade is answered on the raw socket, which nothing else would close (it would also
       // hold up shutdown): close it once the answer is out.

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ConfirmNote } from '../components/confirm-note';
+import { type EraseState, EraseOutcome } from '../components/erase-outcome';
 import { ErrorNote } from '../components/error-note';
 import { ListenButton } from '../components/listen-button';
 import { HouseholdEntry, MemberEntry } from '../components/community-entries';
@@ -21,14 +22,6 @@ import { resetSettings, SETTINGS_KEY, settingsStore, SPEECH_RATES, TEXT_SCALES, 
 import { useStore } from '../stores/store';
 import { clearTips } from '../stores/tips';
 
-/** What "Xóa dữ liệu của tôi" did, said plainly: never that the server's copy is gone when it is not. */
-type Deletion =
-  | { state: 'idle' }
-  | { state: 'confirming' }
-  | { state: 'working' }
-  | { state: 'failed'; problem: string }
-  | { state: 'done'; where: 'device' | 'everywhere' | 'device-only' };
-
 export function SettingsPage() {
   const settings = useStore(settingsStore);
   const account = useStore(accountStore);
@@ -36,8 +29,8 @@ export function SettingsPage() {
   const [areaError, setAreaError] = useState('');
   const [areaSyncProblem, setAreaSyncProblem] = useState('');
   const [goalProblem, setGoalProblem] = useState('');
-  const [deletion, setDeletion] = useState<Deletion>({ state: 'idle' });
-  const [chatClearing, setChatClearing] = useState<Deletion>({ state: 'idle' });
+  const [deletion, setDeletion] = useState<EraseState>({ state: 'idle' });
+  const [chatClearing, setChatClearing] = useState<EraseState>({ state: 'idle' });
   const [followNote, setFollowNote] = useState('');
   const signedIn = account.status === 'signed-in';
 
@@ -208,33 +201,18 @@ export function SettingsPage() {
             onConfirm={() => void clearQuestionsEverywhere()}
           />
         )}
-        {chatClearing.state === 'working' && <p role="status">Đang xóa…</p>}
-        {chatClearing.state === 'failed' && (
-          <div className="note note-error" role="alert">
-            <p>
-              <strong>Chưa xóa được.</strong> Máy chủ của trợ lý chưa nhận được yêu cầu xóa, nên các câu bác đã hỏi trên máy chủ vẫn còn. Trên
-              máy này cũng chưa xóa.
-            </p>
-            <p>{chatClearing.problem}</p>
-            <div className="nav-row">
-              <button type="button" className="btn btn-primary" onClick={() => void clearQuestionsEverywhere()}>
-                Thử lại
-              </button>
-              <button type="button" className="btn btn-secondary" onClick={clearQuestionsOnDeviceOnly}>
-                Chỉ xóa trên máy này
-              </button>
-            </div>
-          </div>
-        )}
-        {chatClearing.state === 'done' && (
-          <p className="note note-ok" role="status">
-            {chatClearing.where === 'everywhere'
-              ? 'Đã xóa các câu bác đã hỏi trên máy này và trên máy chủ của trợ lý.'
-              : chatClearing.where === 'device'
-                ? 'Đã xóa các câu bác đã hỏi trên máy này.'
-                : 'Đã xóa các câu bác đã hỏi trên máy này. Trên máy chủ của trợ lý vẫn còn: khi có mạng, bác mở lại ứng dụng và bấm "Xóa các câu đã hỏi" lần nữa.'}
-          </p>
-        )}
+        <EraseOutcome
+          erase={chatClearing}
+          stillKept="Máy chủ của trợ lý chưa nhận được yêu cầu xóa, nên các câu bác đã hỏi trên máy chủ vẫn còn. Trên máy này cũng chưa xóa."
+          done={{
+            everywhere: 'Đã xóa các câu bác đã hỏi trên máy này và trên máy chủ của trợ lý.',
+            device: 'Đã xóa các câu bác đã hỏi trên máy này.',
+            'device-only':
+              'Đã xóa các câu bác đã hỏi trên máy này. Trên máy chủ của trợ lý vẫn còn: khi có mạng, bác mở lại ứng dụng và bấm "Xóa các câu đã hỏi" lần nữa.',
+          }}
+          onRetry={() => void clearQuestionsEverywhere()}
+          onDeviceOnly={clearQuestionsOnDeviceOnly}
+        />
       </fieldset>
 
       <fieldset className="setting">
@@ -262,33 +240,18 @@ export function SettingsPage() {
             onConfirm={() => void deleteEverywhere()}
           />
         )}
-        {deletion.state === 'working' && <p role="status">Đang xóa…</p>}
-        {deletion.state === 'failed' && (
-          <div className="note note-error" role="alert">
-            <p>
-              <strong>Chưa xóa được.</strong> Máy chủ của trợ lý chưa nhận được yêu cầu xóa, nên dữ liệu của bác trên máy chủ vẫn còn. Dữ liệu
-              trên máy này cũng chưa xóa.
-            </p>
-            <p>{deletion.problem}</p>
-            <div className="nav-row">
-              <button type="button" className="btn btn-primary" onClick={() => void deleteEverywhere()}>
-                Thử lại
-              </button>
-              <button type="button" className="btn btn-secondary" onClick={deleteOnDeviceOnly}>
-                Chỉ xóa trên máy này
-              </button>
-            </div>
-          </div>
-        )}
-        {deletion.state === 'done' && (
-          <p className="note note-ok" role="status">
-            {deletion.where === 'everywhere'
-              ? 'Đã xóa dữ liệu của bác trên máy này và trên máy chủ của trợ lý.'
-              : deletion.where === 'device'
-                ? 'Đã xóa dữ liệu của bác trên máy này.'
-                : 'Đã xóa dữ liệu của bác trên máy này. Dữ liệu trên máy chủ của trợ lý vẫn còn: khi có mạng, bác mở lại ứng dụng và bấm "Xóa dữ liệu của tôi" lần nữa.'}
-          </p>
-        )}
+        <EraseOutcome
+          erase={deletion}
+          stillKept="Máy chủ của trợ lý chưa nhận được yêu cầu xóa, nên dữ liệu của bác trên máy chủ vẫn còn. Dữ liệu trên máy này cũng chưa xóa."
+          done={{
+            everywhere: 'Đã xóa dữ liệu của bác trên máy này và trên máy chủ của trợ lý.',
+            device: 'Đã xóa dữ liệu của bác trên máy này.',
+            'device-only':
+              'Đã xóa dữ liệu của bác trên máy này. Dữ liệu trên máy chủ của trợ lý vẫn còn: khi có mạng, bác mở lại ứng dụng và bấm "Xóa dữ liệu của tôi" lần nữa.',
+          }}
+          onRetry={() => void deleteEverywhere()}
+          onDeviceOnly={deleteOnDeviceOnly}
+        />
       </fieldset>
     </Screen>
   );

@@ -87,6 +87,20 @@ export function lastSignInProblem(): ApiError | undefined {
   return lastProblem;
 }
 
+/**
+ * Whether this server has no accounts to sign in to (Zalo not configured, development sign-in off): then nothing
+ * about this phone is on the server, and erasing needs only the phone.
+ */
+export function serverHasNoAccounts(): boolean {
+  return lastProblem?.code === 'ZALO_NOT_CONFIGURED' || lastProblem?.code === 'DEV_LOGIN_DISABLED';
+}
+
+/** Why a call that needed the server failed, for the citizen: the server's (or the sign-in's) message, else offline. */
+export function describeServerFailure(err: unknown): string {
+  const why = err instanceof ApiError && err.code === 'NOT_SIGNED_IN' ? (lastProblem ?? err) : err;
+  return why instanceof ApiError && why.status !== 0 && why.code !== 'NOT_SIGNED_IN' ? why.message : OFFLINE_MESSAGE;
+}
+
 /** The server refused `rejected` (expired or revoked): sign in again once, shared by everyone who saw the refusal. */
 export async function renewSession(rejected: string): Promise<string | undefined> {
   if (current && current.token !== rejected && isValid(current)) return current.token;

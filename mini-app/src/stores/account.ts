@@ -1,5 +1,5 @@
-import { ApiError, changeProfile, eraseProfile, fetchProfile, OFFLINE_MESSAGE, submitPlacement } from '../services/api';
-import { endSession, ensureSession, lastSignInProblem, onSessionChange, startSession, type SessionEvent } from '../services/session';
+import { ApiError, changeProfile, eraseProfile, fetchProfile, submitPlacement } from '../services/api';
+import { describeServerFailure, endSession, ensureSession, onSessionChange, serverHasNoAccounts, startSession, type SessionEvent } from '../services/session';
 import type { Area, Profile, Recommendations } from '../services/types';
 import type { Identity } from '../services/zalo';
 import { syncProgress } from './progress';
@@ -148,13 +148,11 @@ export type EraseOutcome = { ok: true; onServer: boolean } | { ok: false; proble
 export async function eraseAccount(): Promise<EraseOutcome> {
   if (accountStore.get().status === 'erased') return { ok: true, onServer: true };
   const token = await ensureSession();
-  const refused = lastSignInProblem();
-  if (!token && (refused?.code === 'ZALO_NOT_CONFIGURED' || refused?.code === 'DEV_LOGIN_DISABLED')) return { ok: true, onServer: false };
+  if (!token && serverHasNoAccounts()) return { ok: true, onServer: false };
   try {
     await eraseProfile();
   } catch (err) {
-    const why = err instanceof ApiError && err.code === 'NOT_SIGNED_IN' ? (refused ?? err) : err;
-    return { ok: false, problem: why instanceof ApiError && why.status !== 0 && why.code !== 'NOT_SIGNED_IN' ? why.message : OFFLINE_MESSAGE };
+    return { ok: false, problem: describeServerFailure(err) };
   }
   accountStore.set((s) => ({ ...s, status: 'erased', profile: null }));
   endSession();

@@ -1,6 +1,6 @@
-import { ApiError, deleteChatHistory, fetchChatHistory, OFFLINE_MESSAGE } from '../services/api';
+import { ApiError, deleteChatHistory, fetchChatHistory } from '../services/api';
 import { ChatConnection } from '../services/chat-connection';
-import { ensureSession, lastSignInProblem, onSessionChange } from '../services/session';
+import { describeServerFailure, ensureSession, onSessionChange, serverHasNoAccounts } from '../services/session';
 import { readJson, writeJson } from '../services/storage';
 import type { ChatHistoryEntry, ChatReply, LessonSummary } from '../services/types';
 import { accountStore } from './account';
@@ -181,16 +181,14 @@ export async function clearChatEverywhere(): Promise<ChatClearing> {
     return { ok: true, onServer: true };
   }
   const token = await ensureSession();
-  const refused = lastSignInProblem();
-  if (!token && (refused?.code === 'ZALO_NOT_CONFIGURED' || refused?.code === 'DEV_LOGIN_DISABLED')) {
+  if (!token && serverHasNoAccounts()) {
     clearChat();
     return { ok: true, onServer: false };
   }
   try {
     await deleteChatHistory();
   } catch (err) {
-    const why = err instanceof ApiError && err.code === 'NOT_SIGNED_IN' ? (refused ?? err) : err;
-    return { ok: false, problem: why instanceof ApiError && why.status !== 0 && why.code !== 'NOT_SIGNED_IN' ? why.message : OFFLINE_MESSAGE };
+    return { ok: false, problem: describeServerFailure(err) };
   }
   clearChat();
   return { ok: true, onServer: true };

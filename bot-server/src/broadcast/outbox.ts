@@ -165,11 +165,14 @@ export class Outbox {
    * Marks these connected learners' deliveries of a broadcast as delivered live, inserting rows not written yet
    * and taking over rows still pending or settled as "feed only" (the fanning process may settle those before
    * this process hears of the broadcast); never a row being pushed or pushed. Returns the learners claimed.
+   * Rows are written in learner id order here and in the fan-out's bulk insert: two processes writing the same rows
+   * at once then wait on each other in one order and never deadlock (they did, before).
    */
   private async claimLive(q: Queryable, b: Due, connected: string[]): Promise<string[]> {
     const rows = await q.query<{ learner_id: string }>(
       `INSERT INTO broadcast_deliveries (broadcast_id, learner_id, status, channel, delivered_at)
        SELECT $1, l.id, 'delivered', 'live', now() FROM learners l WHERE ${this.audienceSql()} AND l.id = ANY($6::uuid[])
+       ORDER BY l.id
        ON CONFLICT (broadcast_id, learner_id) DO UPDATE SET status = 'delivered', channel = 'live', delivered_at = now()
          WHERE broadcast_deliveries.status IN ('pending', 'unreachable')
        RETURNING learner_id`,
@@ -197,12 +200,13 @@ export class Outbox {
     const claimed = await this.db.transaction(async (tx) => {
       const [b] = await tx.query<Due>(
         `SELECT * FROM broadcasts
-         WHERE send_at <= $1 AND (status = 'scheduled' OR (status = 'fanning_out' AND (fan_out_started_at IS NULL OR fan_out_started_at < $2)))
+         WHERE send_at <= $1 AND (status = 'scheduled' OR (status = 'fanning_out'
+           AND (fan_out_by = $3 OR fan_out_started_at IS NULL OR fan_out_started_at < $2)))
          ORDER BY send_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [now, new Date(now.getTime() - CLAIM_LEASE_MS)],
+        [now, new Date(now.getTime() - CLAIM_LEASE_MS), this.origin],
       );
       if (!b) return undefined;
-      await tx.query(`UPDATE broadcasts SET status = 'fanning_out', fan_out_started_at = $2 WHERE id = $1`, [b.id, now]);
+      await tx.query(`UPDATE broadcasts SET status = 'fanning_out', fan_out_started_at = $2, fan_out_by = $3 WHERE id = $1`, [b.id, now, this.origin]);
       const pushAt = pushableFrom(b.priority, now);
       const connected = pushAt <= now ? this.hub.connectedLearners() : [];
       const live = connected.length === 0 ? [] : await this.claimLive(tx, b, connected);
@@ -220,6 +224,7 @@ export class Outbox {
       await tx.query(
         `INSERT INTO broadcast_deliveries (broadcast_id, learner_id, next_attempt_at)
          SELECT $1, l.id, $6 FROM learners l WHERE ${this.audienceSql()}
+         ORDER BY l.id
          ON CONFLICT DO NOTHING`,
         [...this.audienceParams(b), pushAt],
       );
